@@ -1,0 +1,159 @@
+package app.loyalty.shared.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** An API Gateway HTTP API (payload 2.0) request, reduced to what handlers need. */
+public final class ApiRequest {
+    /** Bodies are small JSON documents; anything larger is refused before parsing. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    private final String routeKey;
+    private final String requestId;
+    private final Map<String, String> pathParameters;
+    private final Map<String, String> queryParameters;
+    private final Map<String, String> headers;
+    private final String body;
+    private final Caller caller;
+    private final ObjectMapper json;
+
+    ApiRequest(String routeKey, String requestId, Map<String, String> pathParameters, Map<String, String> queryParameters,
+               Map<String, String> headers, String body, Caller caller, ObjectMapper json) {
+        this.routeKey = routeKey;
+        this.requestId = requestId;
+        this.pathParameters = pathParameters;
+        this.queryParameters = queryParameters;
+        this.headers = headers;
+        this.body = body;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    static ApiRequest from(APIGatewayV2HTTPEvent event, ObjectMapper json) {
+        var context = event.getRequestContext();
+        String requestId = context == null ? "unknown" : context.getRequestId();
+        Map<String, Object> authorizer = context == null || context.getAuthorizer() == null
+                ? Map.of() : context.getAuthorizer().getLambda();
+        Caller caller = Caller.fromAuthorizerContext(authorizer).orElse(null);
+        Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders().entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
+        String body = event.getBody();
+        if (body != null && event.getIsBase64Encoded()) {
+            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        }
+        return new ApiRequest(event.getRouteKey(), requestId,
+                event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
+                event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
+                headers, body, caller, json);
+    }
+
+    public String routeKey() {
+        return routeKey;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The authenticated caller; absent only if the authorizer was bypassed, which {@link ApiFunction} refuses. */
+    public Caller caller() {
+        return caller;
+    }
+
+    public String pathParameter(String name) {
+        String value = pathParameters.get(name);
+        if (value == null || value.isBlank()) {
+            throw ApiException.validation("Missing path parameter " + name);
+        }
+        return value;
+    }
+
+    /** Path parameters, sorted by name, as they take part in request fingerprints. */
+    public java.util.SortedMap<String, String> pathParameters() {
+        return new java.util.TreeMap<>(pathParameters);
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(queryParameters.get(name)).filter(v -> !v.isBlank());
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT))).filter(v -> !v.isBlank());
+    }
+
+    public String rawBody() {
+        return body == null ? "" : body;
+    }
+
+    /**
+     * Parses the body strictly into {@code type}: unknown fields, wrong types and missing bodies are 400s,
+     * and records validate themselves in their constructors (an {@link ApiException} or
+     * IllegalArgumentException there becomes a 400 naming the problem).
+     */
+    public <T> T body(Class<T> type) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.validation("A JSON body is required");
+        }
+        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body exceeds " + MAX_BODY_BYTES + " bytes");
+        }
+        header("content-type").ifPresent(contentType -> {
+            if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                throw new ApiException(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+            }
+        });
+        try {
+            T value = json.readValue(body, type);
+            if (value == null) {
+                throw ApiException.validation("A JSON object is required");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.validation("Unknown field '" + e.getPropertyName() + "'");
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) {
+                throw api;
+            }
+            throw ApiException.validation(cause != null && cause.getMessage() != null ? cause.getMessage() : "Invalid value");
+        } catch (InvalidFormatException e) {
+            throw ApiException.validation("Invalid value for '" + fieldPath(e) + "'");
+        } catch (MismatchedInputException e) {
+            throw ApiException.validation("Wrong type or shape for '" + fieldPath(e) + "'");
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The body as a canonical JSON tree, for request fingerprints. */
+    public JsonNode bodyTree() {
+        if (body == null || body.isBlank()) {
+            return json.nullNode();
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String fieldPath(MismatchedInputException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return path.isEmpty() ? "(body)" : path;
+    }
+}

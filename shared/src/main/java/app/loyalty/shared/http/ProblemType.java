@@ -1,0 +1,43 @@
+package app.loyalty.shared.http;
+
+/** The stable problem types of the API; their URIs are part of the contract in openapi.yaml. */
+public enum ProblemType {
+    VALIDATION(400, "validation-failed", "The request is not valid"),
+    MALFORMED_JSON(400, "malformed-json", "The body is not valid JSON"),
+    IDEMPOTENCY_KEY_MISSING(400, "idempotency-key-missing", "An Idempotency-Key header is required"),
+    UNAUTHORIZED(401, "unauthorized", "Missing or unknown API key"),
+    FORBIDDEN(403, "forbidden", "This key may not call this operation"),
+    NOT_FOUND(404, "not-found", "Not found"),
+    ROUTE_NOT_FOUND(404, "route-not-found", "No such route"),
+    CONFLICT(409, "conflict", "The request conflicts with the current state"),
+    REQUEST_IN_FLIGHT(409, "request-in-flight", "A request with this Idempotency-Key is still being processed"),
+    CARD_BLOCKED(409, "card-blocked", "The card is blocked"),
+    PAYLOAD_TOO_LARGE(413, "payload-too-large", "The body is too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
+    IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request"),
+    INTERNAL(500, "internal", "Internal error");
+
+    public static final String BASE_URI = "https://api.loyalty.example/problems/";
+
+    private final int status;
+    private final String slug;
+    private final String title;
+
+    ProblemType(int status, String slug, String title) {
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String uri() {
+        return BASE_URI + slug;
+    }
+
+    public String title() {
+        return title;
+    }
+}
