@@ -64,11 +64,18 @@ public final class IdempotentWriter {
         this.clock = clock;
     }
 
-    /** What a request will write and answer, prepared from the state it read. */
-    public record Write(int status, Object body, List<TransactWriteItem> items, List<DomainEvent> events) {
+    /**
+     * What a request will write and answer, prepared from the state it read. {@code replayBody} is what a replay
+     * answers: the same body, except where the first answer holds a secret that must not be stored (an API key).
+     */
+    public record Write(int status, Object body, Object replayBody, List<TransactWriteItem> items, List<DomainEvent> events) {
         public Write {
             items = List.copyOf(items);
             events = List.copyOf(events);
+        }
+
+        public Write(int status, Object body, List<TransactWriteItem> items, List<DomainEvent> events) {
+            this(status, body, body, items, events);
         }
     }
 
@@ -95,8 +102,9 @@ public final class IdempotentWriter {
             }
             Write write = preparation.prepare();
             ApiResponse response = ApiResponse.json(write.status(), write.body());
+            ApiResponse stored = write.replayBody() == write.body() ? response : ApiResponse.json(write.status(), write.replayBody());
             List<TransactWriteItem> items = new ArrayList<>(write.items());
-            items.add(recordPut(recordKey, fingerprint, response, write.events()));
+            items.add(recordPut(recordKey, fingerprint, stored, write.events()));
             try {
                 dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
                 return response;

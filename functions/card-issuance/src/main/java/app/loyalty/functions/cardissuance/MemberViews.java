@@ -1,0 +1,79 @@
+package app.loyalty.functions.cardissuance;
+
+import app.loyalty.shared.domain.ledger.PointsLot;
+import app.loyalty.shared.domain.member.Card;
+import app.loyalty.shared.domain.member.Member;
+import app.loyalty.shared.domain.program.Program;
+import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.store.Attr;
+import app.loyalty.shared.store.LotItems;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The member as the API shows it: profile, consents, current card, balance, tier and discount. */
+final class MemberViews {
+    /** "Expiring soon" in the balance: points that burn within this window. */
+    static final Duration EXPIRING_SOON = Duration.ofDays(30);
+
+    private final Clock clock;
+
+    MemberViews(Clock clock) {
+        this.clock = clock;
+    }
+
+    record Profile(String name, String phone, String email, LocalDate birthDate, Map<String, String> preferences) {
+    }
+
+    record Consents(boolean sms, boolean email, boolean push) {
+    }
+
+    record CardSummary(String cardNumber, String status) {
+    }
+
+    record Balance(long available, long pending, long expiringSoon, Instant expiringSoonBefore) {
+    }
+
+    record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
+                      CardSummary card, Balance balance, String tier, int discountBp, long rollingSpend,
+                      String currency, Instant enrolledAt) {
+    }
+
+    MemberView view(Member member, Card card, Program program, List<Map<String, AttributeValue>> lotItems) {
+        return view(member, card, program, LotItems.fromItems(lotItems), 0);
+    }
+
+    MemberView view(Member member, Card card, Program program, List<PointsLot> lots, long rollingSpend) {
+        Instant now = clock.instant();
+        Instant soon = now.plus(EXPIRING_SOON);
+        long available = 0;
+        long pending = 0;
+        long expiringSoon = 0;
+        for (PointsLot lot : lots) {
+            if (lot.isAvailableAt(now)) {
+                available += lot.remaining();
+                if (lot.isExpiredAt(soon)) {
+                    expiringSoon += lot.remaining();
+                }
+            } else if (lot.isPendingAt(now)) {
+                pending += lot.remaining();
+            }
+        }
+        ProgramRules rules = program.rules();
+        var profile = member.profile();
+        return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
+                member.status().name().toLowerCase(Locale.ROOT),
+                new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
+                new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
+                new CardSummary(card.cardNumber(), card.status().name().toLowerCase(Locale.ROOT)),
+                new Balance(available, pending, expiringSoon, soon),
+                rules.tierFor(rollingSpend).name(), rules.discount().discountBpFor(rollingSpend), rollingSpend,
+                program.currency(), member.enrolledAt());
+    }
+}

@@ -1,0 +1,171 @@
+package app.loyalty.functions.cardissuance;
+
+import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.member.Card;
+import app.loyalty.shared.domain.member.CardNumber;
+import app.loyalty.shared.domain.member.Consents;
+import app.loyalty.shared.domain.member.Member;
+import app.loyalty.shared.domain.member.MemberKind;
+import app.loyalty.shared.domain.member.MemberProfile;
+import app.loyalty.shared.domain.program.Program;
+import app.loyalty.shared.events.DomainEvent;
+import app.loyalty.shared.http.ApiException;
+import app.loyalty.shared.http.ApiRequest;
+import app.loyalty.shared.http.ApiResponse;
+import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.ProblemType;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.IdempotentWriter;
+import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.ProgramRepository;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** Enrolment and cards. Every lookup is scoped to the caller's program: another program's ids are 404s. */
+final class Membership {
+    private final MemberRepository members;
+    private final ProgramRepository programs;
+    private final IdempotentWriter writer;
+    private final MemberViews views;
+    private final Clock clock;
+
+    Membership(AppContext context) {
+        this.clock = context.clock();
+        this.members = new MemberRepository(context.dynamo(), context.tableName());
+        this.programs = new ProgramRepository(context.dynamo(), context.tableName());
+        this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+        this.views = new MemberViews(clock);
+    }
+
+    record EnrolRequest(MemberProfile profile, Consents consents, String kind) {
+    }
+
+    record ReplaceCardRequest(String reason) {
+        static final List<String> REASONS = List.of("lost", "stolen", "damaged");
+
+        ReplaceCardRequest {
+            if (reason != null && !REASONS.contains(reason)) {
+                throw new IllegalArgumentException("reason must be one of " + REASONS);
+            }
+        }
+    }
+
+    record CardView(String cardNumber, String memberId, String status, Instant issuedAt) {
+        static CardView of(Card card) {
+            return new CardView(card.cardNumber(), card.memberId(), card.status().name().toLowerCase(Locale.ROOT), card.issuedAt());
+        }
+    }
+
+    record CardReplaced(String cardNumber, String memberId, String status, Instant issuedAt, String previousCardNumber) {
+    }
+
+    ApiResponse enrol(ApiRequest request) {
+        Caller caller = request.caller();
+        EnrolRequest body = request.body(EnrolRequest.class);
+        if (body.profile() == null) {
+            throw ApiException.validation("profile is required");
+        }
+        MemberKind kind = parseKind(body.kind());
+        return writer.execute(request, () -> {
+            Instant now = clock.instant();
+            try {
+                body.profile().requirePlausibleBirthDate(LocalDate.ofInstant(now, ZoneOffset.UTC));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.validation(e.getMessage());
+            }
+            Program program = programs.find(caller.programId())
+                    .orElseThrow(() -> new IllegalStateException("Authorized merchant's program is missing: " + caller.programId()));
+            Card card = Card.issue(CardNumber.generate(), Ids.newId("mbr"), program.programId(), now);
+            Member member = new Member(card.memberId(), program.programId(), kind, body.profile(),
+                    body.consents() == null ? Consents.NONE : body.consents(), Member.Status.ACTIVE,
+                    card.cardNumber(), now, caller.merchantId());
+            List<DomainEvent> events = List.of(
+                    event("MemberEnrolled", now, program.programId(), Map.of(
+                            "memberId", member.memberId(), "merchantId", caller.merchantId(),
+                            "kind", kind.name().toLowerCase(Locale.ROOT), "cardNumber", card.cardNumber(),
+                            "consents", Map.of("sms", member.consents().sms(), "email", member.consents().email(),
+                                    "push", member.consents().push()))),
+                    event("CardIssued", now, program.programId(), Map.of(
+                            "memberId", member.memberId(), "merchantId", caller.merchantId(),
+                            "cardNumber", card.cardNumber(), "reason", "enrolment")));
+            return new IdempotentWriter.Write(201, views.view(member, card, program, List.of()),
+                    List.of(members.enrol(member), members.issueCard(card)), events);
+        });
+    }
+
+    ApiResponse readMember(ApiRequest request) {
+        String memberId = request.pathParameter("memberId");
+        var state = members.load(memberId)
+                .filter(s -> s.member().programId().equals(request.caller().programId()))
+                .orElseThrow(() -> ApiException.notFound("Member " + memberId));
+        Program program = programs.find(state.member().programId()).orElseThrow();
+        Card card = members.findCard(state.member().cardNumber()).orElseThrow();
+        return ApiResponse.json(200, views.view(state.member(), card, program, state.lotItems()));
+    }
+
+    ApiResponse readCard(ApiRequest request) {
+        return ApiResponse.json(200, CardView.of(activeCard(request)));
+    }
+
+    ApiResponse replaceCard(ApiRequest request) {
+        String reason = request.rawBody().isBlank() ? "lost"
+                : java.util.Objects.requireNonNullElse(request.body(ReplaceCardRequest.class).reason(), "lost");
+        Caller caller = request.caller();
+        return writer.execute(request, () -> {
+            Card previous = activeCard(request);
+            Instant now = clock.instant();
+            Card replacement = Card.issue(CardNumber.generate(), previous.memberId(), previous.programId(), now);
+            List<DomainEvent> events = List.of(
+                    event("CardReplaced", now, previous.programId(), Map.of(
+                            "memberId", previous.memberId(), "merchantId", caller.merchantId(),
+                            "cardNumber", replacement.cardNumber(), "previousCardNumber", previous.cardNumber(),
+                            "reason", reason)),
+                    event("CardIssued", now, previous.programId(), Map.of(
+                            "memberId", previous.memberId(), "merchantId", caller.merchantId(),
+                            "cardNumber", replacement.cardNumber(), "reason", "replacement")));
+            return new IdempotentWriter.Write(201,
+                    new CardReplaced(replacement.cardNumber(), replacement.memberId(), "active", now, previous.cardNumber()),
+                    List.of(members.blockCard(previous, replacement.cardNumber(), now),
+                            members.issueCard(replacement),
+                            members.switchCard(previous.memberId(), previous.cardNumber(), replacement.cardNumber())),
+                    events);
+        });
+    }
+
+    /** The card in the caller's program, refused when blocked; a malformed number is a 400, a foreign one a 404. */
+    private Card activeCard(ApiRequest request) {
+        String number = request.pathParameter("cardNumber");
+        if (!CardNumber.isValid(number)) {
+            throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
+        }
+        Card card = members.findCard(number)
+                .filter(c -> c.programId().equals(request.caller().programId()))
+                .orElseThrow(() -> ApiException.notFound("Card " + number));
+        if (!card.isActive()) {
+            throw new ApiException(ProblemType.CARD_BLOCKED, "Card " + number + " is blocked; use the member's current card");
+        }
+        return card;
+    }
+
+    private static MemberKind parseKind(String kind) {
+        if (kind == null) {
+            return MemberKind.CUSTOMER;
+        }
+        return switch (kind) {
+            case "customer" -> MemberKind.CUSTOMER;
+            case "staff" -> MemberKind.STAFF;
+            default -> throw ApiException.validation("kind must be customer or staff");
+        };
+    }
+
+    private static DomainEvent event(String type, Instant at, String programId, Map<String, Object> data) {
+        return new DomainEvent(UUID.randomUUID().toString(), type, at, programId, data);
+    }
+}

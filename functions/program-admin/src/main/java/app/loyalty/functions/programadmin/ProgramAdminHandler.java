@@ -1,0 +1,136 @@
+package app.loyalty.functions.programadmin;
+
+import app.loyalty.shared.auth.ApiKeys;
+import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.program.Merchant;
+import app.loyalty.shared.domain.program.Program;
+import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.http.ApiException;
+import app.loyalty.shared.http.ApiFunction;
+import app.loyalty.shared.http.ApiRequest;
+import app.loyalty.shared.http.ApiResponse;
+import app.loyalty.shared.http.ProblemType;
+import app.loyalty.shared.http.Route;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.IdempotentWriter;
+import app.loyalty.shared.store.ProgramRepository;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Operator routes: create and read programs, update their rules, add merchants (each gets an API key once). */
+public final class ProgramAdminHandler extends ApiFunction {
+
+    public ProgramAdminHandler() {
+        this(AppContext.fromEnvironment());
+    }
+
+    public ProgramAdminHandler(AppContext context) {
+        this(new ProgramAdmin(context));
+    }
+
+    private ProgramAdminHandler(ProgramAdmin admin) {
+        super(Map.of(
+                "POST /v1/programs", Route.operator(admin::createProgram),
+                "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
+                "PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules),
+                "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant)));
+    }
+
+    record CreateProgramRequest(String name, String currency, ProgramRules rules) {
+    }
+
+    record AddMerchantRequest(String name) {
+    }
+
+    /** The merchant as answered at creation: the only time the API key is shown. */
+    record MerchantCreated(String merchantId, String programId, String name, Instant createdAt, String apiKey) {
+    }
+
+    private static final class ProgramAdmin {
+        private final ProgramRepository programs;
+        private final IdempotentWriter writer;
+        private final AppContext context;
+        private final Clock clock;
+
+        ProgramAdmin(AppContext context) {
+            this.context = context;
+            this.clock = context.clock();
+            this.programs = new ProgramRepository(context.dynamo(), context.tableName());
+            this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+        }
+
+        ApiResponse createProgram(ApiRequest request) {
+            CreateProgramRequest body = request.body(CreateProgramRequest.class);
+            return writer.execute(request, () -> {
+                Instant now = clock.instant();
+                Program program = validated(() -> new Program(Ids.newId("prg"), body.name(), body.currency(),
+                        body.rules(), now, now, 1));
+                return new IdempotentWriter.Write(201, ProgramView.of(program), List.of(programs.create(program)), List.of());
+            });
+        }
+
+        ApiResponse readProgram(ApiRequest request) {
+            return ApiResponse.json(200, ProgramView.of(existing(request.pathParameter("programId"))));
+        }
+
+        /** A PUT is idempotent by nature; the version condition makes a concurrent edit a 409, never a lost update. */
+        ApiResponse replaceRules(ApiRequest request) {
+            ProgramRules rules = request.body(ProgramRules.class);
+            Program current = existing(request.pathParameter("programId"));
+            Instant now = clock.instant();
+            try {
+                context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder()
+                        .transactItems(programs.updateRules(current.programId(), rules, current.version(), now)).build());
+            } catch (TransactionCanceledException e) {
+                throw new ApiException(ProblemType.CONFLICT, "The rules were changed concurrently; read them again and retry");
+            }
+            return ApiResponse.json(200, ProgramView.of(new Program(current.programId(), current.name(), current.currency(),
+                    rules, current.createdAt(), now, current.version() + 1)));
+        }
+
+        ApiResponse addMerchant(ApiRequest request) {
+            String programId = request.pathParameter("programId");
+            AddMerchantRequest body = request.body(AddMerchantRequest.class);
+            return writer.execute(request, () -> {
+                existing(programId);
+                Instant now = clock.instant();
+                Merchant merchant = validated(() -> new Merchant(Ids.newId("mch"), programId, body.name(), now));
+                String apiKey = ApiKeys.generate();
+                MerchantCreated created = new MerchantCreated(merchant.merchantId(), programId, merchant.name(), now, apiKey);
+                // A replay must not reveal the key again: the stored answer omits it.
+                MerchantCreated replay = new MerchantCreated(merchant.merchantId(), programId, merchant.name(), now, null);
+                return new IdempotentWriter.Write(201, created, replay, List.of(
+                        programs.requireExists(programId),
+                        programs.addMerchant(merchant),
+                        ApiKeys.put(context.tableName(), ApiKeys.hash(apiKey), merchant.merchantId(), programId, now)),
+                        List.of());
+            });
+        }
+
+        private Program existing(String programId) {
+            return programs.find(programId).orElseThrow(() -> ApiException.notFound("Program " + programId));
+        }
+    }
+
+    /** Domain constructors validate; their refusals are the client's 400s. */
+    static <T> T validated(java.util.function.Supplier<T> construction) {
+        try {
+            return construction.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.validation(e.getMessage());
+        }
+    }
+
+    record ProgramView(String programId, String name, String currency, ProgramRules rules, Instant createdAt,
+                       Instant updatedAt, long version) {
+        static ProgramView of(Program program) {
+            return new ProgramView(program.programId(), program.name(), program.currency(), program.rules(),
+                    program.createdAt(), program.updatedAt(), program.version());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package app.loyalty.shared.domain.program;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A program's rules, as the operator sets them. Every part has a sensible default, so a program can be created
+ * with a name and a currency alone. Amounts are minor units of the program currency; percentages are whole
+ * basis points (1 % = 100 bp) so no rule ever needs a double.
+ */
+public record ProgramRules(Earn earn, Earn staffEarn, int pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+
+    public static final ProgramRules DEFAULT = new ProgramRules(Earn.DEFAULT, null, 14, Expiry.DEFAULT, Discount.NONE,
+            List.of(new Tier("base", 0)));
+
+    public ProgramRules {
+        earn = earn == null ? Earn.DEFAULT : earn;
+        expiry = expiry == null ? Expiry.DEFAULT : expiry;
+        discount = discount == null ? Discount.NONE : discount;
+        tiers = tiers == null || tiers.isEmpty() ? List.of(new Tier("base", 0))
+                : tiers.stream().sorted(Comparator.comparingLong(Tier::minSpend)).toList();
+        if (pendingDays < 0 || pendingDays > 365) {
+            throw new IllegalArgumentException("rules.pendingDays must be between 0 and 365");
+        }
+        if (tiers.getFirst().minSpend() != 0) {
+            throw new IllegalArgumentException("rules.tiers needs an entry tier with minSpend 0");
+        }
+        if (tiers.stream().map(Tier::name).distinct().count() != tiers.size()) {
+            throw new IllegalArgumentException("rules.tiers names must be unique");
+        }
+    }
+
+    /** The rules for a member of this kind: staff earn under staffEarn when the program sets it. */
+    public Earn earnFor(boolean staff) {
+        return staff && staffEarn != null ? staffEarn : earn;
+    }
+
+    /** The tier a rolling spend reaches: the highest whose threshold it meets. */
+    public Tier tierFor(long rollingSpend) {
+        Tier reached = tiers.getFirst();
+        for (Tier tier : tiers) {
+            if (rollingSpend >= tier.minSpend()) {
+                reached = tier;
+            }
+        }
+        return reached;
+    }
+
+    /**
+     * Earning: {@code points} per {@code perAmount} minor units of eligible spend, rounded down to whole points.
+     * Categories and SKUs can be excluded or multiplied; a basket under {@code minimumBasket} earns nothing;
+     * caps limit one purchase and one member's day (null = no cap).
+     */
+    public record Earn(long points, long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
+                       Map<String, Integer> categoryMultiplierBp, long minimumBasket, Long maxPointsPerPurchase,
+                       Long maxPointsPerDay) {
+        public static final Earn DEFAULT = new Earn(1, 100, Set.of(), Set.of(), Map.of(), 0, null, null);
+
+        public Earn {
+            excludedCategories = excludedCategories == null ? Set.of() : Set.copyOf(excludedCategories);
+            excludedSkus = excludedSkus == null ? Set.of() : Set.copyOf(excludedSkus);
+            categoryMultiplierBp = categoryMultiplierBp == null ? Map.of() : Map.copyOf(categoryMultiplierBp);
+            if (points < 0 || points > 1_000_000 || perAmount < 1 || perAmount > 100_000_000) {
+                throw new IllegalArgumentException("earn.points must be 0..1000000 and earn.perAmount 1..100000000");
+            }
+            if (minimumBasket < 0) {
+                throw new IllegalArgumentException("earn.minimumBasket must not be negative");
+            }
+            if (categoryMultiplierBp.values().stream().anyMatch(bp -> bp == null || bp < 0 || bp > 100_000)) {
+                throw new IllegalArgumentException("earn.categoryMultiplierBp values must be 0..100000 (10000 = x1)");
+            }
+            if ((maxPointsPerPurchase != null && maxPointsPerPurchase < 0) || (maxPointsPerDay != null && maxPointsPerDay < 0)) {
+                throw new IllegalArgumentException("earn caps must not be negative");
+            }
+        }
+    }
+
+    /** When earned points burn. */
+    public record Expiry(Policy policy, Integer days) {
+        public enum Policy { DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, NEVER }
+
+        public static final Expiry DEFAULT = new Expiry(Policy.DAYS_AFTER_EARNING, 365);
+
+        public Expiry {
+            if (policy == null) {
+                throw new IllegalArgumentException("expiry.policy is required");
+            }
+            if (policy == Policy.DAYS_AFTER_EARNING && (days == null || days < 1 || days > 3650)) {
+                throw new IllegalArgumentException("expiry.days must be 1..3650 for DAYS_AFTER_EARNING");
+            }
+            if (policy != Policy.DAYS_AFTER_EARNING && days != null) {
+                throw new IllegalArgumentException("expiry.days applies only to DAYS_AFTER_EARNING");
+            }
+        }
+    }
+
+    /**
+     * The discount card: NONE, FIXED (one percentage for every member) or CUMULATIVE (the percentage of the
+     * highest step the member's spend over the last {@code windowDays} reaches, so it falls again when the
+     * member buys less). Also how much of a bill points may pay.
+     */
+    public record Discount(Scheme scheme, int fixedBp, List<Step> steps, int windowDays, int maxPointsPaymentBp) {
+        public enum Scheme { NONE, FIXED, CUMULATIVE }
+
+        public record Step(long minSpend, int discountBp) {
+        }
+
+        public static final Discount NONE = new Discount(Scheme.NONE, 0, List.of(), 365, 5000);
+
+        public Discount {
+            if (scheme == null) {
+                throw new IllegalArgumentException("discount.scheme is required");
+            }
+            steps = steps == null ? List.of() : steps.stream().sorted(Comparator.comparingLong(Step::minSpend)).toList();
+            if (fixedBp < 0 || fixedBp > 10_000 || maxPointsPaymentBp < 0 || maxPointsPaymentBp > 10_000) {
+                throw new IllegalArgumentException("discount percentages are basis points 0..10000");
+            }
+            if (scheme == Scheme.CUMULATIVE && steps.isEmpty()) {
+                throw new IllegalArgumentException("discount.steps are required for CUMULATIVE");
+            }
+            if (steps.stream().anyMatch(s -> s.minSpend() < 0 || s.discountBp() < 0 || s.discountBp() > 10_000)) {
+                throw new IllegalArgumentException("discount.steps need minSpend >= 0 and discountBp 0..10000");
+            }
+            if (windowDays < 1 || windowDays > 3650) {
+                throw new IllegalArgumentException("discount.windowDays must be 1..3650");
+            }
+        }
+
+        /** The discount a member with this rolling spend gets, in basis points. */
+        public int discountBpFor(long rollingSpend) {
+            return switch (scheme) {
+                case NONE -> 0;
+                case FIXED -> fixedBp;
+                case CUMULATIVE -> steps.stream().filter(s -> rollingSpend >= s.minSpend())
+                        .mapToInt(Step::discountBp).reduce((first, second) -> second).orElse(0);
+            };
+        }
+    }
+
+    public record Tier(String name, long minSpend) {
+        public Tier {
+            if (name == null || !name.matches("[a-z][a-z0-9-]{0,31}") || minSpend < 0) {
+                throw new IllegalArgumentException("tiers need a lowercase name (max 32) and minSpend >= 0");
+            }
+        }
+    }
+}

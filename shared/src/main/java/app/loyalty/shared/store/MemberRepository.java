@@ -1,0 +1,171 @@
+package app.loyalty.shared.store;
+
+import app.loyalty.shared.domain.member.Card;
+import app.loyalty.shared.domain.member.Consents;
+import app.loyalty.shared.domain.member.Member;
+import app.loyalty.shared.domain.member.MemberKind;
+import app.loyalty.shared.domain.member.MemberProfile;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Members and cards. The member partition (PK MEMBER#id) holds the PROFILE item (the only item with PII),
+ * the member's lots (SK LOT#...) and ledger entries (SK ENTRY#...). Cards: PK CARD#number, SK CARD.
+ */
+public final class MemberRepository {
+    public static final String PROFILE = "PROFILE";
+    public static final String LOT_PREFIX = "LOT#";
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+
+    public MemberRepository(DynamoDbClient dynamo, String tableName) {
+        this.dynamo = dynamo;
+        this.tableName = tableName;
+    }
+
+    public static String memberPk(String memberId) {
+        return "MEMBER#" + memberId;
+    }
+
+    public static Map<String, AttributeValue> profileKey(String memberId) {
+        return Attr.key(memberPk(memberId), PROFILE);
+    }
+
+    public static Map<String, AttributeValue> cardKey(String cardNumber) {
+        return Attr.key("CARD#" + cardNumber, "CARD");
+    }
+
+    /** A member with the raw items of its partition from LOT# on (lots, profile, summary) in one query. */
+    public record MemberState(Member member, List<Map<String, AttributeValue>> lotItems, Map<String, AttributeValue> profileItem) {
+    }
+
+    public Optional<MemberState> load(String memberId) {
+        List<Map<String, AttributeValue>> lots = new ArrayList<>();
+        Map<String, AttributeValue> profile = null;
+        Map<String, AttributeValue> startKey = null;
+        do {
+            var page = dynamo.query(QueryRequest.builder().tableName(tableName)
+                    .keyConditionExpression("PK = :pk AND SK >= :from")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(memberPk(memberId)), ":from", Attr.s(LOT_PREFIX)))
+                    .exclusiveStartKey(startKey)
+                    .consistentRead(true)
+                    .build());
+            for (Map<String, AttributeValue> item : page.items()) {
+                String sk = Attr.string(item, TableSchema.SK);
+                if (sk.startsWith(LOT_PREFIX)) {
+                    lots.add(item);
+                } else if (sk.equals(PROFILE)) {
+                    profile = item;
+                }
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return profile == null ? Optional.empty() : Optional.of(new MemberState(memberFromItem(profile), lots, profile));
+    }
+
+    public Optional<Card> findCard(String cardNumber) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(tableName)
+                .key(cardKey(cardNumber)).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(cardFromItem(item));
+    }
+
+    public TransactWriteItem enrol(Member member) {
+        Map<String, AttributeValue> item = new HashMap<>(profileKey(member.memberId()));
+        item.put("memberId", Attr.s(member.memberId()));
+        item.put("programId", Attr.s(member.programId()));
+        item.put("kind", Attr.s(member.kind().name()));
+        item.put("status", Attr.s(member.status().name()));
+        item.put("cardNumber", Attr.s(member.cardNumber()));
+        item.put("enrolledAt", Attr.s(member.enrolledAt().toString()));
+        item.put("enrolledBy", Attr.s(member.enrolledByMerchantId()));
+        item.put("version", Attr.n(0));
+        MemberProfile profile = member.profile();
+        item.put("name", Attr.s(profile.name()));
+        if (profile.phone() != null) {
+            item.put("phone", Attr.s(profile.phone()));
+        }
+        if (profile.email() != null) {
+            item.put("email", Attr.s(profile.email()));
+        }
+        if (profile.birthDate() != null) {
+            item.put("birthDate", Attr.s(profile.birthDate().toString()));
+        }
+        item.put("preferences", AttributeValue.fromM(profile.preferences().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> Attr.s(e.getValue())))));
+        Consents consents = member.consents();
+        item.put("consents", AttributeValue.fromM(Map.of(
+                "sms", Attr.bool(consents.sms()), "email", Attr.bool(consents.email()), "push", Attr.bool(consents.push()))));
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    public TransactWriteItem issueCard(Card card) {
+        Map<String, AttributeValue> item = new HashMap<>(cardKey(card.cardNumber()));
+        item.put("cardNumber", Attr.s(card.cardNumber()));
+        item.put("memberId", Attr.s(card.memberId()));
+        item.put("programId", Attr.s(card.programId()));
+        item.put("status", Attr.s(card.status().name()));
+        item.put("issuedAt", Attr.s(card.issuedAt().toString()));
+        // A colliding number fails the transaction instead of overwriting another member's card.
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    /** Blocks a card that is still active, recording its replacement. */
+    public TransactWriteItem blockCard(Card card, String replacement, Instant now) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(cardKey(card.cardNumber()))
+                .updateExpression("SET #status = :blocked, blockedAt = :now, replacedBy = :replacement")
+                .conditionExpression("#status = :active")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(
+                        ":blocked", Attr.s(Card.Status.BLOCKED.name()), ":active", Attr.s(Card.Status.ACTIVE.name()),
+                        ":now", Attr.s(now.toString()), ":replacement", Attr.s(replacement)))
+                .build()).build();
+    }
+
+    /** Points the member at its new card, if it still holds the one being replaced. */
+    public TransactWriteItem switchCard(String memberId, String previousCard, String newCard) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(profileKey(memberId))
+                .updateExpression("SET cardNumber = :new ADD version :one")
+                .conditionExpression("cardNumber = :previous")
+                .expressionAttributeValues(Map.of(":new", Attr.s(newCard), ":previous", Attr.s(previousCard), ":one", Attr.n(1)))
+                .build()).build();
+    }
+
+    static Member memberFromItem(Map<String, AttributeValue> item) {
+        Map<String, AttributeValue> consents = item.get("consents").m();
+        Map<String, String> preferences = item.containsKey("preferences")
+                ? item.get("preferences").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s()))
+                : Map.of();
+        MemberProfile profile = new MemberProfile(Attr.string(item, "name"), Attr.optionalString(item, "phone").orElse(null),
+                Attr.optionalString(item, "email").orElse(null),
+                Attr.optionalString(item, "birthDate").map(LocalDate::parse).orElse(null), preferences);
+        return new Member(Attr.string(item, "memberId"), Attr.string(item, "programId"),
+                MemberKind.valueOf(Attr.string(item, "kind")), profile,
+                new Consents(consents.get("sms").bool(), consents.get("email").bool(), consents.get("push").bool()),
+                Member.Status.valueOf(Attr.string(item, "status")), Attr.string(item, "cardNumber"),
+                Instant.parse(Attr.string(item, "enrolledAt")), Attr.string(item, "enrolledBy"));
+    }
+
+    static Card cardFromItem(Map<String, AttributeValue> item) {
+        return new Card(Attr.string(item, "cardNumber"), Attr.string(item, "memberId"), Attr.string(item, "programId"),
+                Card.Status.valueOf(Attr.string(item, "status")), Instant.parse(Attr.string(item, "issuedAt")),
+                Attr.optionalString(item, "blockedAt").map(Instant::parse).orElse(null),
+                Attr.optionalString(item, "replacedBy").orElse(null));
+    }
+}
