@@ -1,0 +1,248 @@
+package app.loyalty.functions.cardissuance;
+
+import app.loyalty.shared.domain.member.CardNumber;
+import app.loyalty.shared.domain.program.Program;
+import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.Json;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.TableSchema;
+import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.TestContexts;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static app.loyalty.shared.http.TestRequests.get;
+import static app.loyalty.shared.http.TestRequests.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CardIssuanceHandlerTest {
+    private static final String PROBLEMS = "https://api.loyalty.example/problems/";
+    private static final String ENROL = """
+            {"profile":{"name":"Ada Lovelace","phone":"+447700900123","email":"ada@example.com","birthDate":"1990-12-10"},
+             "consents":{"sms":true,"email":false,"push":false},"kind":"customer"}""";
+
+    private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
+    private AppContext context;
+    private CardIssuanceHandler handler;
+    private Caller merchant;
+    private Caller otherProgramsMerchant;
+
+    @BeforeEach
+    void setUp() {
+        context = TestContexts.appContext(clock);
+        handler = new CardIssuanceHandler(context);
+        merchant = Caller.merchant("mch_a", createProgram("prg_a"));
+        otherProgramsMerchant = Caller.merchant("mch_b", createProgram("prg_b"));
+    }
+
+    @ParameterizedTest
+    @Event(value = "api/enrol-member.json", type = APIGatewayV2HTTPEvent.class)
+    void enrol_answersMemberWithValidFirstCard_forRealShapedEvent(APIGatewayV2HTTPEvent event) {
+        event.getRequestContext().getAuthorizer().setLambda(new HashMap<>(merchant.toAuthorizerContext()));
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        JsonNode member = json(response);
+        assertThat(member.get("programId").asText()).isEqualTo(merchant.programId());
+        assertThat(member.get("kind").asText()).isEqualTo("customer");
+        assertThat(CardNumber.isValid(member.at("/card/cardNumber").asText())).isTrue();
+        assertThat(member.at("/balance/available").asLong()).isZero();
+        assertThat(member.at("/profile/preferences/language").asText()).isEqualTo("en");
+    }
+
+    @Test
+    void enrol_replaysStoredResponseAndCreatesNoSecondMember_whenIdempotencyKeyRepeated() {
+        APIGatewayV2HTTPResponse first = enrol("enrol-key-0001", ENROL);
+        APIGatewayV2HTTPResponse replay = enrol("enrol-key-0001", ENROL);
+
+        assertThat(replay.getStatusCode()).isEqualTo(201);
+        assertThat(replay.getBody()).isEqualTo(first.getBody());
+        assertThat(replay.getHeaders()).containsEntry("Idempotent-Replayed", "true");
+        assertThat(itemsWithSortKey("PROFILE")).hasSize(1);
+        assertThat(itemsWithSortKey("CARD")).hasSize(1);
+    }
+
+    @Test
+    void enrol_isScopedPerMerchant_soAnotherMerchantsSameKeyEnrolsItsOwnMember() {
+        enrol("shared-key-0001", ENROL);
+        APIGatewayV2HTTPResponse other = handler.handleRequest(
+                post("POST /v1/members", otherProgramsMerchant, "shared-key-0001", ENROL), null);
+
+        assertThat(other.getStatusCode()).isEqualTo(201);
+        assertThat(itemsWithSortKey("PROFILE")).hasSize(2);
+    }
+
+    @Test
+    void enrol_is422AndWritesNothing_whenKeyReusedWithAnotherBody() {
+        enrol("enrol-key-0002", ENROL);
+        APIGatewayV2HTTPResponse reused = enrol("enrol-key-0002", ENROL.replace("Ada Lovelace", "Charles Babbage"));
+
+        assertProblem(reused, 422, "idempotency-key-reused");
+        assertThat(itemsWithSortKey("PROFILE")).hasSize(1);
+    }
+
+    @Test
+    void enrol_is400_withoutIdempotencyKey() {
+        assertProblem(enrol(null, ENROL), 400, "idempotency-key-missing");
+        assertThat(itemsWithSortKey("PROFILE")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"vip\":true}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"07700 900123\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"email\":\"not-an-address\"}}",
+            "{\"profile\":{\"name\":\"Ada\"}}",
+            "{\"profile\":{\"name\":\"\",\"phone\":\"+447700900123\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"2999-01-01\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"kind\":\"vip\"}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"consents\":{\"sms\":\"yes\"}}",
+            "{\"consents\":{\"sms\":true}}"})
+    void enrol_is400AndWritesNothing_forInvalidInput(String body) {
+        APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(json(response).get("detail").asText()).isNotBlank();
+        assertThat(itemsWithSortKey("PROFILE")).isEmpty();
+    }
+
+    @Test
+    void enrol_is400_forMalformedJson() {
+        assertProblem(enrol("malformed-key-0001", "{\"profile\":"), 400, "malformed-json");
+    }
+
+    @Test
+    void enrol_is413_forOversizeBody() {
+        String huge = ENROL.replace("\"en\"", "\"en\"").replace("Ada Lovelace", "A".repeat(20_000));
+        assertProblem(enrol("huge-key-00001", huge), 413, "payload-too-large");
+    }
+
+    @Test
+    void enrol_is403_forOperatorKey() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(
+                post("POST /v1/members", Caller.operator(), "operator-key-01", ENROL), null);
+        assertProblem(response, 403, "forbidden");
+    }
+
+    @Test
+    void enrol_writesMemberEnrolledAndCardIssuedToOutbox_withoutPersonalData() {
+        String memberId = json(enrol("outbox-key-0001", ENROL)).get("memberId").asText();
+
+        List<String> outbox = itemsWithSortKey("IDEMPOTENCY").getFirst().get(TableSchema.OUTBOX).l().stream()
+                .map(AttributeValue::s).toList();
+
+        assertThat(outbox).hasSize(2);
+        assertThat(outbox.get(0)).contains("\"MemberEnrolled\"", memberId);
+        assertThat(outbox.get(1)).contains("\"CardIssued\"", memberId);
+        assertThat(String.join("", outbox)).doesNotContain("Ada", "+447700900123", "ada@example.com", "1990-12-10");
+    }
+
+    @Test
+    void readMember_andCard_areNotFound_forAnotherProgramsMerchant() {
+        JsonNode member = json(enrol("scope-key-0001", ENROL));
+        String memberId = member.get("memberId").asText();
+        String cardNumber = member.at("/card/cardNumber").asText();
+
+        assertThat(handler.handleRequest(get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), merchant), null)
+                .getStatusCode()).isEqualTo(200);
+        assertProblem(handler.handleRequest(
+                get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), otherProgramsMerchant), null), 404, "not-found");
+        assertProblem(handler.handleRequest(
+                get("GET /v1/cards/{cardNumber}", Map.of("cardNumber", cardNumber), Map.of(), otherProgramsMerchant), null), 404, "not-found");
+        assertProblem(handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace", Map.of("cardNumber", cardNumber),
+                otherProgramsMerchant, "foreign-replace-01", "{}"), null), 404, "not-found");
+        assertThat(readCard(cardNumber).getStatusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void readCard_is400_forNumberWithWrongCheckDigit() {
+        assertProblem(readCard("8000000000000004"), 400, "validation-failed");
+    }
+
+    @Test
+    void replaceCard_blocksOldCardAndMovesMemberToNewNumber() {
+        JsonNode member = json(enrol("replace-key-0001", ENROL));
+        String oldCard = member.at("/card/cardNumber").asText();
+
+        APIGatewayV2HTTPResponse replaced = handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace",
+                Map.of("cardNumber", oldCard), merchant, "replace-card-0001", "{\"reason\":\"stolen\"}"), null);
+
+        assertThat(replaced.getStatusCode()).isEqualTo(201);
+        String newCard = json(replaced).get("cardNumber").asText();
+        assertThat(newCard).isNotEqualTo(oldCard);
+        assertThat(CardNumber.isValid(newCard)).isTrue();
+        assertProblem(readCard(oldCard), 409, "card-blocked");
+        assertThat(json(readCard(newCard)).get("memberId").asText()).isEqualTo(member.get("memberId").asText());
+        JsonNode reread = json(handler.handleRequest(get("GET /v1/members/{memberId}",
+                Map.of("memberId", member.get("memberId").asText()), Map.of(), merchant), null));
+        assertThat(reread.at("/card/cardNumber").asText()).isEqualTo(newCard);
+    }
+
+    @Test
+    void replaceCard_refusesBlockedCard_butReplaysTheFirstReplacement() {
+        String oldCard = json(enrol("replace-key-0002", ENROL)).at("/card/cardNumber").asText();
+        var replace = post("POST /v1/cards/{cardNumber}/replace", Map.of("cardNumber", oldCard), merchant, "replace-card-0002", "");
+        APIGatewayV2HTTPResponse first = handler.handleRequest(replace, null);
+
+        APIGatewayV2HTTPResponse replay = handler.handleRequest(replace, null);
+        APIGatewayV2HTTPResponse again = handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace",
+                Map.of("cardNumber", oldCard), merchant, "replace-card-0003", ""), null);
+
+        assertThat(replay.getBody()).isEqualTo(first.getBody());
+        assertProblem(again, 409, "card-blocked");
+        assertThat(itemsWithSortKey("CARD")).hasSize(2);
+    }
+
+    private APIGatewayV2HTTPResponse enrol(String key, String body) {
+        return handler.handleRequest(post("POST /v1/members", merchant, key, body), null);
+    }
+
+    private APIGatewayV2HTTPResponse readCard(String cardNumber) {
+        return handler.handleRequest(get("GET /v1/cards/{cardNumber}", Map.of("cardNumber", cardNumber), Map.of(), merchant), null);
+    }
+
+    private String createProgram(String programId) {
+        Instant now = clock.instant();
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName())
+                        .create(new Program(programId, "Coffee Club", "EUR", ProgramRules.DEFAULT, now, now, 1))).build());
+        return programId;
+    }
+
+    private List<Map<String, AttributeValue>> itemsWithSortKey(String sortKey) {
+        // A Scan is fine in a test on its own small table; production code never scans.
+        return context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items().stream()
+                .filter(item -> item.get(TableSchema.SK).s().equals(sortKey)).toList();
+    }
+
+    private static void assertProblem(APIGatewayV2HTTPResponse response, int status, String type) {
+        assertThat(response.getStatusCode()).isEqualTo(status);
+        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
+        assertThat(json(response).get("type").asText()).isEqualTo(PROBLEMS + type);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return Json.MAPPER.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + response.getBody(), e);
+        }
+    }
+}
