@@ -141,7 +141,8 @@ public final class MemberRepository {
     /** Points the member at its new card, if it still holds the one being replaced. */
     public TransactWriteItem switchCard(String memberId, String previousCard, String newCard) {
         return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(profileKey(memberId))
-                .updateExpression("SET cardNumber = :new ADD version :one")
+                .updateExpression("SET cardNumber = :new ADD #version :one")
+                .expressionAttributeNames(Map.of("#version", "version"))
                 .conditionExpression("cardNumber = :previous")
                 .expressionAttributeValues(Map.of(":new", Attr.s(newCard), ":previous", Attr.s(previousCard), ":one", Attr.n(1)))
                 .build()).build();

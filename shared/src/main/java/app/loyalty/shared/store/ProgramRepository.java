@@ -53,8 +53,9 @@ public final class ProgramRepository {
     /** Replaces the rules if nobody else changed them since {@code expectedVersion} was read. */
     public TransactWriteItem updateRules(String programId, ProgramRules rules, long expectedVersion, Instant now) {
         return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(programKey(programId))
-                .updateExpression("SET rules = :rules, updatedAt = :now, version = :next")
-                .conditionExpression("version = :expected")
+                .updateExpression("SET #rules = :rules, updatedAt = :now, #version = :next")
+                .conditionExpression("#version = :expected")
+                .expressionAttributeNames(Map.of("#rules", "rules", "#version", "version"))
                 .expressionAttributeValues(Map.of(
                         ":rules", Attr.s(writeRules(rules)),
                         ":now", Attr.s(now.toString()),

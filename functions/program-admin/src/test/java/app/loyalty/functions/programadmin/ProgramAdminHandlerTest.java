@@ -1,0 +1,164 @@
+package app.loyalty.functions.programadmin;
+
+import app.loyalty.shared.auth.ApiKeys;
+import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.Json;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.TableSchema;
+import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.TestContexts;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static app.loyalty.shared.http.TestRequests.get;
+import static app.loyalty.shared.http.TestRequests.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgramAdminHandlerTest {
+    private static final String PROBLEMS = "https://api.loyalty.example/problems/";
+
+    private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
+    private AppContext context;
+    private ProgramAdminHandler handler;
+
+    @BeforeEach
+    void setUp() {
+        context = TestContexts.appContext(clock);
+        handler = new ProgramAdminHandler(context);
+    }
+
+    @ParameterizedTest
+    @Event(value = "api/create-program.json", type = APIGatewayV2HTTPEvent.class)
+    void createProgram_fillsInDefaultRules_forRealShapedEvent(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        JsonNode program = json(response);
+        assertThat(program.get("programId").asText()).startsWith("prg_");
+        assertThat(program.get("currency").asText()).isEqualTo("EUR");
+        assertThat(program.at("/rules/earn/points").asLong()).isEqualTo(1);
+        assertThat(program.at("/rules/earn/perAmount").asLong()).isEqualTo(100);
+        assertThat(program.at("/rules/pendingDays").asInt()).isEqualTo(14);
+        assertThat(program.at("/rules/expiry/policy").asText()).isEqualTo("DAYS_AFTER_EARNING");
+        assertThat(read(program.get("programId").asText()).getBody()).isEqualTo(response.getBody());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"name\":\"Club\",\"currency\":\"EURO\"}",
+            "{\"name\":\"\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"owner\":\"x\"}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":-1}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"expiry\":{\"policy\":\"NEVER\",\"days\":30}}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"tiers\":[{\"name\":\"gold\",\"minSpend\":100}]}}"})
+    void createProgram_is400AndWritesNothing_forInvalidInput(String body) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-01", body), null);
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(items()).isEmpty();
+    }
+
+    @Test
+    void programRoutes_are403_forMerchantKeys() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs",
+                Caller.merchant("mch_a", "prg_a"), "program-key-02", "{\"name\":\"Club\",\"currency\":\"EUR\"}"), null);
+        assertProblem(response, 403, "forbidden");
+    }
+
+    @Test
+    void readProgram_is404_forUnknownId() {
+        assertProblem(read("prg_unknown"), 404, "not-found");
+    }
+
+    @Test
+    void addMerchant_answersApiKeyOnce_storesOnlyItsHash_andReplayOmitsIt() {
+        String programId = createProgram();
+        var request = post("POST /v1/programs/{programId}/merchants", Map.of("programId", programId), Caller.operator(),
+                "merchant-key-01", "{\"name\":\"Downtown Roastery\"}");
+
+        JsonNode created = json(handler.handleRequest(request, null));
+        JsonNode replay = json(handler.handleRequest(request, null));
+
+        String apiKey = created.get("apiKey").asText();
+        assertThat(apiKey).startsWith("lk_");
+        assertThat(ApiKeys.lookup(context.dynamo(), context.tableName(), apiKey))
+                .contains(Caller.merchant(created.get("merchantId").asText(), programId));
+        assertThat(replay.get("merchantId")).isEqualTo(created.get("merchantId"));
+        assertThat(replay.has("apiKey")).isFalse();
+        assertThat(items().toString()).doesNotContain(apiKey);
+    }
+
+    @Test
+    void addMerchant_is404AndWritesNothing_forUnknownProgram() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs/{programId}/merchants",
+                Map.of("programId", "prg_unknown"), Caller.operator(), "merchant-key-02", "{\"name\":\"Shop\"}"), null);
+
+        assertProblem(response, 404, "not-found");
+        assertThat(items()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @Event(value = "api/put-program-rules.json", type = APIGatewayV2HTTPEvent.class)
+    void replaceRules_storesNewRulesAndBumpsVersion_forRealShapedEvent(APIGatewayV2HTTPEvent event) {
+        String programId = createProgram();
+        event.setPathParameters(new HashMap<>(Map.of("programId", programId)));
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        JsonNode program = json(read(programId));
+        assertThat(program.get("version").asLong()).isEqualTo(2);
+        assertThat(program.at("/rules/discount/scheme").asText()).isEqualTo("CUMULATIVE");
+        assertThat(program.at("/rules/earn/categoryMultiplierBp/coffee").asInt()).isEqualTo(20000);
+        assertThat(program.at("/rules/tiers/1/name").asText()).isEqualTo("gold");
+    }
+
+    @Test
+    void replaceRules_is400AndKeepsOldRules_whenCumulativeHasNoSteps() {
+        String programId = createProgram();
+        var event = post("PUT /v1/programs/{programId}/rules", Map.of("programId", programId), Caller.operator(), null,
+                "{\"discount\":{\"scheme\":\"CUMULATIVE\",\"fixedBp\":0,\"steps\":[],\"windowDays\":365,\"maxPointsPaymentBp\":0}}");
+
+        assertProblem(handler.handleRequest(event, null), 400, "validation-failed");
+        assertThat(json(read(programId)).get("version").asLong()).isEqualTo(1);
+    }
+
+    private String createProgram() {
+        return json(handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-create-" + System.nanoTime(),
+                "{\"name\":\"Coffee Club\",\"currency\":\"EUR\"}"), null)).get("programId").asText();
+    }
+
+    private APIGatewayV2HTTPResponse read(String programId) {
+        return handler.handleRequest(get("GET /v1/programs/{programId}", Map.of("programId", programId), Map.of(), Caller.operator()), null);
+    }
+
+    private List<Map<String, AttributeValue>> items() {
+        return context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items().stream()
+                .filter(item -> !item.get(TableSchema.PK).s().startsWith("IDEMPOTENCY#")).toList();
+    }
+
+    private static void assertProblem(APIGatewayV2HTTPResponse response, int status, String type) {
+        assertThat(response.getStatusCode()).isEqualTo(status);
+        assertThat(json(response).get("type").asText()).isEqualTo(PROBLEMS + type);
+    }
+
+    private static JsonNode json(APIGatewayV2HTTPResponse response) {
+        try {
+            return Json.MAPPER.readTree(response.getBody());
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + response.getBody(), e);
+        }
+    }
+}
