@@ -114,20 +114,33 @@ public final class ApiKeys {
     }
 
     /**
+     * The configured operator key hash, validated and lowercased. Functions call this at init so that a
+     * misconfigured value (say, the key itself instead of its hash) stops the deployment, not each request.
+     */
+    public static String operatorKeyHash(String configured) {
+        String normalized = configured == null ? null : configured.strip().toLowerCase(Locale.ROOT);
+        if (normalized == null || !SHA256_HEX.matcher(normalized).matches()) {
+            throw new IllegalArgumentException(OPERATOR_KEY_SHA256
+                    + " must be the SHA-256 hex (64 characters) of the operator key, never the key itself");
+        }
+        return normalized;
+    }
+
+    /**
      * Whether the presented key is the operator key, given the configured SHA-256 hex of it. Compares
      * digests in constant time, so response timing reveals nothing about how much of a guess was right.
      */
     public static boolean isOperatorKey(String presentedKey, String operatorKeySha256) {
+        byte[] expected = HEX.parseHex(operatorKeyHash(operatorKeySha256));
         if (presentedKey == null || presentedKey.isEmpty()) {
             return false;
         }
-        byte[] expected = HEX.parseHex(requireHash(operatorKeySha256.toLowerCase(Locale.ROOT)));
         return MessageDigest.isEqual(sha256(presentedKey), expected);
     }
 
     private static String requireHash(String keyHash) {
         if (keyHash == null || !SHA256_HEX.matcher(keyHash).matches()) {
-            throw new IllegalArgumentException("Expected a lowercase SHA-256 hex digest (64 characters)");
+            throw new IllegalArgumentException("Expected a lowercase SHA-256 hex digest (64 characters), never a key");
         }
         return keyHash;
     }

@@ -140,6 +140,19 @@ class ApiKeysTest {
     void isOperatorKey_failsLoudly_whenTheConfiguredValueIsNotASha256Hex() {
         assertThatThrownBy(() -> ApiKeys.isOperatorKey("local-operator-key", "local-operator-key"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeys.isOperatorKey(null, "local-operator-key"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void operatorKeyHash_lowercasesAndTrimsAValidHash_andRefusesAnythingElse() {
+        String hash = ApiKeys.hash("local-operator-key");
+
+        assertThat(ApiKeys.operatorKeyHash(" " + hash.toUpperCase() + "\n")).isEqualTo(hash);
+        assertThatThrownBy(() -> ApiKeys.operatorKeyHash(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ApiKeys.operatorKeyHash(hash.substring(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining(hash.substring(1));
     }
 
     /** Holds items by key and answers GetItem, recording each request. */
