@@ -43,6 +43,14 @@ final class MemberViews {
     record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
                       CardSummary card, Balance balance, String tier, int discountBp, long rollingSpend,
                       String currency, Instant enrolledAt) {
+        /**
+         * The view without personal data: what enrolment answers, because that answer is stored for replays and
+         * PII may live only in the profile item. The caller sent the profile; GET /v1/members/{id} shows it.
+         */
+        MemberView withoutProfile() {
+            return new MemberView(memberId, programId, kind, status, null, consents, card, balance, tier, discountBp,
+                    rollingSpend, currency, enrolledAt);
+        }
     }
 
     MemberView view(Member member, Card card, Program program, List<Map<String, AttributeValue>> lotItems) {

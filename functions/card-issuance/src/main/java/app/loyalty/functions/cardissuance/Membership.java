@@ -95,7 +95,7 @@ final class Membership {
                     event("CardIssued", now, program.programId(), Map.of(
                             "memberId", member.memberId(), "merchantId", caller.merchantId(),
                             "cardNumber", card.cardNumber(), "reason", "enrolment")));
-            return new IdempotentWriter.Write(201, views.view(member, card, program, List.of()),
+            return new IdempotentWriter.Write(201, views.view(member, card, program, List.of()).withoutProfile(),
                     List.of(members.enrol(member), members.issueCard(card)), events);
         });
     }

@@ -64,7 +64,18 @@ class CardIssuanceHandlerTest {
         assertThat(member.get("kind").asText()).isEqualTo("customer");
         assertThat(CardNumber.isValid(member.at("/card/cardNumber").asText())).isTrue();
         assertThat(member.at("/balance/available").asLong()).isZero();
-        assertThat(member.at("/profile/preferences/language").asText()).isEqualTo("en");
+        assertThat(member.has("profile")).as("enrolment answers no PII: it is stored for replays").isFalse();
+    }
+
+    @Test
+    void enrol_keepsPersonalDataOutOfTheIdempotencyRecord_whileReadShowsIt() {
+        String memberId = json(enrol("pii-key-00001", ENROL)).get("memberId").asText();
+
+        assertThat(itemsWithSortKey("IDEMPOTENCY").toString())
+                .doesNotContain("Ada", "+447700900123", "ada@example.com", "1990-12-10");
+        JsonNode read = json(handler.handleRequest(
+                get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), merchant), null));
+        assertThat(read.at("/profile/phone").asText()).isEqualTo("+447700900123");
     }
 
     @Test
