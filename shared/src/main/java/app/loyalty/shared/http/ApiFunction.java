@@ -5,14 +5,17 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
+import java.util.List;
 import java.util.Map;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * Base of every HTTP function: dispatches on the route key, enforces who may call each route, turns
  * {@link ApiException} into problem+json, answers anything unexpected with a 500 logged once with the
  * request id, and writes one structured log line per request.
  */
-public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
     private final Map<String, Route> routes;
     private final RequestLog log;
 
@@ -23,6 +26,51 @@ public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEven
     protected ApiFunction(Map<String, Route> routes, RequestLog log) {
         this.routes = Map.copyOf(routes);
         this.log = log;
+        // SnapStart calls beforeCheckpoint once, at publish time; elsewhere (tests, local runtime) nothing happens.
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * Requests run once before the SnapStart snapshot, so the snapshot holds a JVM that has already loaded and
+     * JIT-warmed the real request path (event parsing, routing, the DynamoDB client and its connection setup,
+     * Jackson, problem rendering). They must be read-only; a lookup of an id that does not exist is ideal.
+     */
+    protected List<APIGatewayV2HTTPEvent> primingRequests() {
+        return List.of();
+    }
+
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        for (APIGatewayV2HTTPEvent request : primingRequests()) {
+            handleRequest(request, null);
+        }
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: clients hold no per-instance state that a restored snapshot must rebuild.
+    }
+
+    /** A read-only request for {@link #primingRequests()}: an authorized GET of {@code rawPath} on {@code routeKey}. */
+    protected static APIGatewayV2HTTPEvent primingGet(String routeKey, Map<String, String> pathParameters, Caller caller) {
+        String path = routeKey.substring(routeKey.indexOf(' ') + 1);
+        for (var parameter : pathParameters.entrySet()) {
+            path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());
+        }
+        return APIGatewayV2HTTPEvent.builder()
+                .withVersion("2.0")
+                .withRouteKey(routeKey)
+                .withRawPath(path)
+                .withPathParameters(pathParameters)
+                .withHeaders(Map.of("user-agent", "snapstart-priming"))
+                .withIsBase64Encoded(false)
+                .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
+                        .withRequestId("snapstart-priming")
+                        .withRouteKey(routeKey)
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withLambda(new java.util.HashMap<>(caller.toAuthorizerContext())).build())
+                        .build())
+                .build();
     }
 
     /** The route keys ("POST /v1/members") this function answers; the template test checks them against template.yaml. */

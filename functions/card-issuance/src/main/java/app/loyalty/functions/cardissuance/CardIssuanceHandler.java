@@ -1,9 +1,12 @@
 package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.http.ApiFunction;
+import app.loyalty.shared.http.Caller;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 
+import java.util.List;
 import java.util.Map;
 
 /** Merchant routes for members and their cards: enrol, read, look a card up, replace a lost card. */
@@ -23,5 +26,12 @@ public final class CardIssuanceHandler extends ApiFunction {
                 "GET /v1/members/{memberId}", Route.merchant(membership::readMember),
                 "GET /v1/cards/{cardNumber}", Route.merchant(membership::readCard),
                 "POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)));
+    }
+
+    /** A card lookup that finds nothing: GetItem, Jackson and the problem path, without writing. */
+    @Override
+    protected List<APIGatewayV2HTTPEvent> primingRequests() {
+        return List.of(primingGet("GET /v1/cards/{cardNumber}", Map.of("cardNumber", "8000000000000003"),
+                Caller.merchant("mch_priming", "prg_priming")));
     }
 }

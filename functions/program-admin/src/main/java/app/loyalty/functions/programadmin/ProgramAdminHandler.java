@@ -9,6 +9,8 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
+import app.loyalty.shared.http.Caller;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
@@ -39,6 +41,12 @@ public final class ProgramAdminHandler extends ApiFunction {
                 "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
                 "PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules),
                 "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant)));
+    }
+
+    /** A program lookup that finds nothing: GetItem, Jackson and the problem path, without writing. */
+    @Override
+    protected List<APIGatewayV2HTTPEvent> primingRequests() {
+        return List.of(primingGet("GET /v1/programs/{programId}", Map.of("programId", "prg_priming"), Caller.operator()));
     }
 
     record CreateProgramRequest(String name, String currency, ProgramRules rules) {
