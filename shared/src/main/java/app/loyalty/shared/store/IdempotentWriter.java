@@ -42,7 +42,9 @@ import java.util.regex.Pattern;
  *   <li>same key while the first is committing (a TransactionConflict on the record): 409.</li>
  * </ul>
  * A conflict on other items (another request touching the same member) re-reads and retries, so concurrent
- * requests never lose an update.
+ * requests never lose an update. A failed condition on a state item re-runs the preparation too (bounded by
+ * {@value #MAX_ATTEMPTS} attempts): preparations guard on the values they read, and a re-run either writes
+ * against the new state or refuses properly; only a condition that keeps failing is answered 409.
  */
 public final class IdempotentWriter {
     public static final Duration RETENTION = Duration.ofHours(24);
@@ -122,6 +124,12 @@ public final class IdempotentWriter {
                     backOff(attempt);
                     continue;
                 }
+                if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) && attempt < MAX_ATTEMPTS) {
+                    // An optimistic guard on a state item lost a race (a value read changed meanwhile): prepare
+                    // again from the committed state, which either writes correctly or refuses with the right
+                    // ApiException. Only a guard that keeps failing becomes a 409.
+                    continue;
+                }
                 throw refusalFor(reasons, e);
             }
         }
@@ -165,9 +173,8 @@ public final class IdempotentWriter {
     }
 
     /**
-     * A condition on a state item failed: the state moved under us in a way the preparation forbids
-     * (a card blocked meanwhile, an id taken). Re-running would read the new state and refuse properly, so
-     * callers put conditions only where a failure means "conflict".
+     * A condition on a state item kept failing over every attempt: the preparation keeps asking for something the
+     * state forbids without noticing it (an id taken that it does not read first), so the answer is a conflict.
      */
     private static ApiException refusalFor(List<CancellationReason> reasons, TransactionCanceledException cause) {
         boolean conditionFailed = reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));

@@ -94,6 +94,11 @@ public final class MemberRepository {
         item.put("enrolledAt", Attr.s(member.enrolledAt().toString()));
         item.put("enrolledBy", Attr.s(member.enrolledByMerchantId()));
         item.put("version", Attr.n(0));
+        // Rolling figures purchases keep with atomic updates (see PurchaseStats): nested map paths need the maps.
+        item.put("purchaseCount", Attr.n(0));
+        item.put("totalSpend", Attr.n(0));
+        item.put("spendByMonth", AttributeValue.fromM(Map.of()));
+        item.put("pointsByDay", AttributeValue.fromM(Map.of()));
         MemberProfile profile = member.profile();
         item.put("name", Attr.s(profile.name()));
         if (profile.phone() != null) {
