@@ -127,7 +127,9 @@ public final class IdempotentWriter {
                 if (reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())) && attempt < MAX_ATTEMPTS) {
                     // An optimistic guard on a state item lost a race (a value read changed meanwhile): prepare
                     // again from the committed state, which either writes correctly or refuses with the right
-                    // ApiException. Only a guard that keeps failing becomes a 409.
+                    // ApiException. Only a guard that keeps failing becomes a 409. The jittered pause spreads
+                    // racers apart so the same ones do not collide again.
+                    backOff(attempt);
                     continue;
                 }
                 throw refusalFor(reasons, e);
