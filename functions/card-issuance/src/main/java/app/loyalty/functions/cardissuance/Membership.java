@@ -16,7 +16,9 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.IdempotentWriter;
+import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.ProgramRepository;
 
 import java.time.Clock;
@@ -107,7 +109,10 @@ final class Membership {
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
         Program program = programs.find(state.member().programId()).orElseThrow();
         Card card = members.findCard(state.member().cardNumber()).orElseThrow();
-        return ApiResponse.json(200, views.view(state.member(), card, program, state.lotItems()));
+        long rollingSpend = MemberStats.rollingSpend(state.profileItem(), clock.instant(),
+                program.rules().discount().windowDays());
+        return ApiResponse.json(200, views.view(state.member(), card, program, LotItems.fromItems(state.lotItems()),
+                rollingSpend));
     }
 
     ApiResponse readCard(ApiRequest request) {
