@@ -166,6 +166,8 @@ final class Returns {
             data.put("returnId", body.returnId());
             if (!outcome.change().isEmpty()) {
                 data.put("entryId", outcome.change().entry().entryId());
+                data.put("allocations", outcome.change().entry().allocations().stream()
+                        .map(a -> Map.<String, Object>of("lotId", a.lotId(), "points", a.points())).toList());
             }
             data.put("points", outcome.reversed());
             data.put("requested", toReverse);
