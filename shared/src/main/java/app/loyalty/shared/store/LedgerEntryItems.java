@@ -40,8 +40,8 @@ public final class LedgerEntryItems {
         item.put("type", Attr.s(entry.type().name()));
         item.put("points", Attr.n(entry.points()));
         item.put("at", Attr.s(entry.at().toString()));
-        item.put("actorKind", Attr.s(entry.actor().kind().name()));
-        item.put("actorId", Attr.s(entry.actor().id()));
+        item.put("actor", AttributeValue.fromM(Map.of(
+                "kind", Attr.s(entry.actor().kind().name()), "id", Attr.s(entry.actor().id()))));
         item.put("reason", Attr.s(entry.reason()));
         if (entry.orderId() != null) {
             item.put("orderId", Attr.s(entry.orderId()));
@@ -59,7 +59,7 @@ public final class LedgerEntryItems {
         return new LedgerEntry(Attr.string(item, "entryId"), Attr.string(item, "memberId"),
                 Attr.string(item, "programId"), EntryType.valueOf(Attr.string(item, "type")),
                 Attr.number(item, "points"), Instant.parse(Attr.string(item, "at")),
-                new Actor(Actor.Kind.valueOf(Attr.string(item, "actorKind")), Attr.string(item, "actorId")),
+                new Actor(Actor.Kind.valueOf(item.get("actor").m().get("kind").s()), item.get("actor").m().get("id").s()),
                 Attr.string(item, "reason"), Attr.optionalString(item, "orderId").orElse(null), allocations);
     }
 
