@@ -206,6 +206,21 @@ class PurchaseAccrualHandlerTest {
     }
 
     @Test
+    void purchase_createsTheFigureMaps_forAProfileEnrolledBeforeTheyExisted() {
+        context.dynamo().updateItem(b -> b.tableName(context.tableName())
+                .key(app.loyalty.shared.store.MemberRepository.profileKey(MEMBER))
+                .updateExpression("REMOVE spendByMonth, pointsByDay, purchaseCount, totalSpend"));
+
+        purchase(byMember("o-1", 1000));
+        purchase(byMember("o-2", 500));
+
+        var profile = fixtures.profile(MEMBER);
+        assertThat(Attr.number(profile, "purchaseCount")).isEqualTo(2);
+        assertThat(profile.get("spendByMonth").m().get("2026-11").n()).isEqualTo("1500");
+        assertThat(profile.get("pointsByDay").m().get("2026-11-23").n()).isEqualTo("15");
+    }
+
+    @Test
     void purchase_answersTheOriginalResultAndAccruesOnce_whenSameOrderComesAgainWithAnotherKey() {
         APIGatewayV2HTTPResponse first = purchase(byMember("o-1", 1000));
         APIGatewayV2HTTPResponse again = purchase(byMember("o-1", 1000));
