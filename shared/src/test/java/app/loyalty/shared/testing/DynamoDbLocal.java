@@ -21,7 +21,11 @@ import java.net.URI;
  * String table = TestTables.create(dynamo);        // or TestContexts.appContext(clock) for a handler
  * }</pre>
  * Tests isolate themselves by creating their own table ({@link TestTables}), never by restarting the server.
- * A module using it needs {@code com.amazonaws:DynamoDBLocal} as a test dependency (the function modules have it).
+ * A module using it needs {@code com.amazonaws:DynamoDBLocal} as a test dependency (the function modules have it);
+ * the sqlite4java native library is then found in the local Maven repository, no build step needed.
+ * <p>
+ * DynamoDB Local keeps non-daemon threads, so the server stops from a shutdown hook: surefire, failsafe and IDE
+ * runners end their JVMs with System.exit, which runs it; a plain {@code main} using this must do the same.
  */
 public final class DynamoDbLocal {
     private static URI endpoint;
