@@ -1,0 +1,241 @@
+package app.loyalty.local;
+
+import app.loyalty.local.api.ApiGateway;
+import app.loyalty.local.dynamo.DynamoDbLocal;
+import app.loyalty.local.dynamo.StreamPoller;
+import app.loyalty.local.events.AwsEmulator;
+import app.loyalty.local.events.EventBus;
+import app.loyalty.local.events.Notifications;
+import app.loyalty.local.lambda.FunctionHost;
+import app.loyalty.local.schedule.ScheduleRunner;
+import app.loyalty.local.template.Template;
+import app.loyalty.shared.auth.ApiKeys;
+import app.loyalty.shared.http.Json;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.runtime.AwsClients;
+import app.loyalty.shared.store.TableSchema;
+import com.sun.net.httpserver.HttpServer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+
+/**
+ * The whole bundle in one JVM: DynamoDB Local, the template's functions, API Gateway in front of them, the
+ * table's stream feeding the event relay, EventBridge rules, schedules and a captured SNS.
+ * <p>
+ * Functions reach the emulators only through the SDK's standard endpoint settings, set here as system
+ * properties before any handler exists: aws.endpointUrlDynamoDb (and ...DynamoDbStreams) for DynamoDB Local,
+ * aws.endpointUrlEventBridge and aws.endpointUrlSns for this runtime's own AWS endpoint, and aws.endpointUrl
+ * (every other service) also there, so a call to anything not emulated fails loudly instead of reaching AWS.
+ * The functions' template environment is set as system properties too (Environment reads them), which is why
+ * one JVM hosts one runtime at a time.
+ */
+public final class LocalRuntime implements AutoCloseable {
+    private final List<AutoCloseable> resources;
+    private final URI url;
+    private final URI awsEndpoint;
+    private final URI dynamoEndpoint;
+    private final String operatorKey;
+    private final SettableClock clock;
+    private final Template template;
+    private final Duration startTime;
+
+    public record Options(String host, int port, Optional<Path> dataDirectory, Path template,
+                          Optional<String> operatorKey, String region) {
+    }
+
+    private LocalRuntime(List<AutoCloseable> resources, URI url, URI awsEndpoint, URI dynamoEndpoint, String operatorKey,
+                         SettableClock clock, Template template, Duration startTime) {
+        this.resources = resources;
+        this.url = url;
+        this.awsEndpoint = awsEndpoint;
+        this.dynamoEndpoint = dynamoEndpoint;
+        this.operatorKey = operatorKey;
+        this.clock = clock;
+        this.template = template;
+        this.startTime = startTime;
+    }
+
+    public static LocalRuntime start(Options options) {
+        long started = System.nanoTime();
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Template template = Template.load(options.template(), options.region());
+            SettableClock clock = new SettableClock(Clock.systemUTC());
+            String operatorKey = options.operatorKey().orElseGet(ApiKeys::generate);
+
+            DynamoDbLocal dynamoLocal = DynamoDbLocal.start(options.dataDirectory());
+            resources.add(dynamoLocal);
+            // Bound now, served later: the functions need its address before they are created, and it needs them.
+            HttpServer awsServer = HttpServer.create(new InetSocketAddress(options.host(), 0), 0);
+            resources.add(() -> awsServer.stop(0));
+            URI awsEndpoint = URI.create("http://" + options.host() + ":" + awsServer.getAddress().getPort());
+            HttpServer apiServer = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+            resources.add(() -> apiServer.stop(0));
+            URI url = URI.create("http://" + options.host() + ":" + apiServer.getAddress().getPort());
+
+            Template.Table table = template.table();
+            configureSdk(options.region(), dynamoLocal.endpoint(), awsEndpoint);
+            configureFunctions(template, Map.of(
+                    "TABLE_NAME", table.name(),
+                    ApiKeys.OPERATOR_KEY_SHA256, ApiKeys.hash(operatorKey)));
+
+            DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
+            resources.add(dynamo);
+            TableDescription description = createTable(dynamo, table);
+
+            FunctionHost functions = FunctionHost.start(template, new AppContext(dynamo, table.name(), clock, Json.MAPPER));
+            EventBus bus = new EventBus(template, functions, clock);
+            resources.add(bus);
+            Notifications notifications = new Notifications(template, clock);
+            awsServer.createContext("/", new AwsEmulator(bus, notifications));
+            awsServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            awsServer.start();
+
+            DynamoDbStreamsClient streams = AwsClients.build(DynamoDbStreamsClient.builder());
+            resources.add(streams);
+            for (Template.StreamSource source : template.streamSources()) {
+                if (!source.enabled()) {
+                    continue;
+                }
+                StreamPoller poller = new StreamPoller(streams, description.latestStreamArn(), source,
+                        functions.get(source.functionId()), options.region());
+                poller.start();
+                resources.add(poller);
+            }
+
+            ScheduleRunner schedules = new ScheduleRunner(template.schedules(), functions, clock, options.region());
+            schedules.start();
+            resources.add(schedules);
+
+            ApiGateway gateway = new ApiGateway(template.routes(), functions, clock, options.region());
+            apiServer.createContext("/", new LocalServer(gateway, new DevEndpoints(clock, bus, notifications, schedules, template)));
+            apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            apiServer.start();
+
+            return new LocalRuntime(List.copyOf(resources), url, awsEndpoint, dynamoLocal.endpoint(), operatorKey, clock,
+                    template, Duration.ofNanos(System.nanoTime() - started));
+        } catch (IOException e) {
+            closeAll(resources);
+            throw new UncheckedIOException("The local runtime could not open its ports", e);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /**
+     * The SDK's standard settings, as system properties (which the SDK reads before environment variables):
+     * region, dummy credentials and the endpoints. Service-specific names as SDK 2.40.2's client builders read them.
+     */
+    private static void configureSdk(String region, URI dynamoEndpoint, URI awsEndpoint) {
+        System.setProperty("aws.region", region);
+        System.setProperty("AWS_REGION", region); // AwsClients reads it through Environment
+        System.setProperty("aws.accessKeyId", "local");
+        System.setProperty("aws.secretAccessKey", "local");
+        System.setProperty("aws.endpointUrl", awsEndpoint.toString());
+        System.setProperty("aws.endpointUrlDynamoDb", dynamoEndpoint.toString());
+        System.setProperty("aws.endpointUrlDynamoDbStreams", dynamoEndpoint.toString());
+        System.setProperty("aws.endpointUrlEventBridge", awsEndpoint.toString());
+        System.setProperty("aws.endpointUrlSns", awsEndpoint.toString());
+    }
+
+    /**
+     * Every function's template environment, as system properties. They share one JVM, so a name two functions
+     * set differently cannot hold both values: the first function's wins and the clash is reported.
+     */
+    private static void configureFunctions(Template template, Map<String, String> overrides) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> setBy = new LinkedHashMap<>();
+        for (Template.Function function : template.functions().values()) {
+            function.environment().forEach((name, value) -> {
+                String previous = values.putIfAbsent(name, value);
+                setBy.putIfAbsent(name, function.logicalId());
+                if (previous != null && !previous.equals(value) && !overrides.containsKey(name)) {
+                    System.err.println("[local] " + name + " differs between " + setBy.get(name) + " (" + previous + ") and "
+                            + function.logicalId() + " (" + value + "); all functions see " + previous);
+                }
+            });
+            function.unresolvedVariables().stream().filter(name -> !overrides.containsKey(name)).forEach(name ->
+                    System.err.println("[local] " + function.logicalId() + ": environment variable " + name
+                            + " cannot be resolved locally and is left unset"));
+        }
+        values.putAll(overrides);
+        values.forEach(System::setProperty);
+    }
+
+    /** Creates the table from TableSchema (the key schema's one source of truth) unless the data directory has it. */
+    private static TableDescription createTable(DynamoDbClient dynamo, Template.Table table) {
+        try {
+            return dynamo.describeTable(r -> r.tableName(table.name())).table();
+        } catch (ResourceNotFoundException absent) {
+            dynamo.createTable(TableSchema.createTableRequest(table.name()));
+            if (table.properties().path("TimeToLiveSpecification").path("Enabled").asBoolean(false)) {
+                // DynamoDB Local records the setting but never deletes expired items; readers check ttl themselves.
+                dynamo.updateTimeToLive(r -> r.tableName(table.name()).timeToLiveSpecification(
+                        ttl -> ttl.attributeName(TableSchema.TTL).enabled(true)));
+            }
+            return dynamo.describeTable(r -> r.tableName(table.name())).table();
+        }
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public URI awsEndpoint() {
+        return awsEndpoint;
+    }
+
+    public URI dynamoEndpoint() {
+        return dynamoEndpoint;
+    }
+
+    public String operatorKey() {
+        return operatorKey;
+    }
+
+    public SettableClock clock() {
+        return clock;
+    }
+
+    public Template template() {
+        return template;
+    }
+
+    public Duration startTime() {
+        return startTime;
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+    }
+
+    /** Closes in reverse order of opening; every failure is reported, none stops the others from closing. */
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                System.err.println("[local] closing " + resources.get(i) + " failed");
+                e.printStackTrace(System.err);
+            }
+        }
+    }
+}
