@@ -82,10 +82,10 @@ public final class LocalRuntime implements AutoCloseable {
             DynamoDbLocal dynamoLocal = DynamoDbLocal.start(options.dataDirectory());
             resources.add(dynamoLocal);
             // Bound now, served later: the functions need its address before they are created, and it needs them.
-            HttpServer awsServer = HttpServer.create(new InetSocketAddress(options.host(), 0), 0);
+            HttpServer awsServer = bind(options.host(), 0, "the AWS endpoint");
             resources.add(() -> awsServer.stop(0));
             URI awsEndpoint = URI.create("http://" + options.host() + ":" + awsServer.getAddress().getPort());
-            HttpServer apiServer = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
+            HttpServer apiServer = bind(options.host(), options.port(), "the API (set LOYALTY_PORT or --port)");
             resources.add(() -> apiServer.stop(0));
             URI url = URI.create("http://" + options.host() + ":" + apiServer.getAddress().getPort());
 
@@ -130,12 +130,17 @@ public final class LocalRuntime implements AutoCloseable {
 
             return new LocalRuntime(List.copyOf(resources), url, awsEndpoint, dynamoLocal.endpoint(), operatorKey, clock,
                     template, Duration.ofNanos(System.nanoTime() - started));
-        } catch (IOException e) {
-            closeAll(resources);
-            throw new UncheckedIOException("The local runtime could not open its ports", e);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
+        }
+    }
+
+    private static HttpServer bind(String host, int port, String purpose) {
+        try {
+            return HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + " for " + purpose + ": " + e.getMessage(), e);
         }
     }
 

@@ -30,7 +30,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        LocalRuntime runtime = LocalRuntime.start(options);
+        LocalRuntime runtime;
+        try {
+            runtime = LocalRuntime.start(options);
+        } catch (RuntimeException | LinkageError e) {
+            // DynamoDB Local's threads would keep a half-started JVM alive: report and leave.
+            System.err.println("The local runtime did not start: " + e.getMessage());
+            e.printStackTrace(System.err);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "local-shutdown"));
         printBanner(runtime, options);
     }

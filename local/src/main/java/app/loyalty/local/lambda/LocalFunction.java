@@ -58,7 +58,12 @@ public final class LocalFunction {
             throw new FunctionError(id, "handler class " + definition.handlerClass()
                     + " is not on the local runtime's class path; add its module as a dependency of local/pom.xml", e);
         }
-        Object handler = instantiate(id, type, app);
+        Object handler;
+        try {
+            handler = instantiate(id, type, app);
+        } catch (LinkageError e) {
+            throw new FunctionError(id, "a class the handler needs is missing from the class path: " + e.getMessage(), e);
+        }
         if (handler instanceof RequestStreamHandler && definition.handlerMethod().equals("handleRequest")) {
             return new LocalFunction(definition, arn, handler, null, null, null);
         }
