@@ -1,0 +1,109 @@
+package app.loyalty.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/** Drives a running local runtime over HTTP, as a developer or a checkout would. */
+final class LocalApi {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+
+    LocalApi(URI base) {
+        this.base = base;
+    }
+
+    record Response(int status, String contentType, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Not JSON (" + status + "): " + body, e);
+            }
+        }
+    }
+
+    Response get(String path, String bearerKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        return send(request);
+    }
+
+    Response post(String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request);
+    }
+
+    /** The events recorded at /_local/events. */
+    JsonNode events() {
+        return get("/_local/events", null).json();
+    }
+
+    /** The first recorded event of that detail-type whose detail has field = value, once it is there. */
+    JsonNode awaitEvent(String detailType, String field, String value) {
+        return await(Duration.ofSeconds(20), () -> {
+            for (JsonNode event : events()) {
+                if (event.path("detail-type").asText().equals(detailType)
+                        && event.path("detail").path(field).asText().equals(value)) {
+                    return Optional.of(event);
+                }
+            }
+            return Optional.empty();
+        }, detailType + " with " + field + "=" + value + " at /_local/events");
+    }
+
+    /**
+     * Probes until the probe finds something or the time is up. Events travel asynchronously (stream poll,
+     * relay, rule delivery), so a test waits for an outcome, bounded, instead of sleeping a fixed time.
+     */
+    static <T> T await(Duration timeout, Supplier<Optional<T>> probe, String what) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            Optional<T> found = probe.get();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // between probes, not a synchronisation
+        }
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
