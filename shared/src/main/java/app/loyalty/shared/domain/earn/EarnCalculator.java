@@ -1,0 +1,98 @@
+package app.loyalty.shared.domain.earn;
+
+import app.loyalty.shared.domain.Money;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The points a purchase earns. Pure and integer-only (longs, exact products, no double):
+ * <ol>
+ *   <li>rules: the member's kind picks the staff rules when the program has them;</li>
+ *   <li>weighting: each line's total (quantity x unit price) times its multiplier in basis points, 0 for an
+ *       excluded category or SKU; no lines = one line of the total at x1. W = the sum;</li>
+ *   <li>points payments earn nothing: W is scaled by (total - paidWithPoints) / total;</li>
+ *   <li>rate and rounding: points = floor(W x (total - paid) x rate.points / (total x 10000 x rate.perMinorUnits)),
+ *       computed exactly and <b>rounded down once for the whole purchase</b>, so splitting a basket into more
+ *       lines never loses a point (1.50 + 1.50 at 1 point per 1.00 earns 3, not 2);</li>
+ *   <li>a total below the minimum basket earns 0;</li>
+ *   <li>caps: first the per-purchase cap, then what is left of the daily cap given the points already earned
+ *       today (never below 0);</li>
+ *   <li>time: available at earnedAt + pendingDays x 24 h; expiry per the rules' {@link ExpiryPolicy}.</li>
+ * </ol>
+ * Intermediate products use 128 bits where needed; a result that does not fit a long throws
+ * ArithmeticException (far beyond any amount the API accepts).
+ */
+public final class EarnCalculator {
+
+    private EarnCalculator() {
+    }
+
+    public static Earning calculate(EarnRules programRules, Purchase purchase) {
+        EarnRules rules = programRules.rulesFor(purchase.memberKind());
+        Money total = purchase.total();
+        if (!total.hasCurrency(rules.currency())) {
+            throw new IllegalArgumentException("the purchase is in " + total.currency() + " but the program earns in "
+                    + rules.currency());
+        }
+        List<BasketLine> lines = purchase.lines().isEmpty()
+                ? List.of(new BasketLine("total", null, 1, total.minorUnits()))
+                : purchase.lines();
+
+        List<Earning.LineEarning> lineEarnings = new ArrayList<>(lines.size());
+        long eligible = 0;
+        long excluded = 0;
+        long weighted = 0;
+        for (BasketLine line : lines) {
+            long lineTotal = line.lineTotal();
+            Earning.Exclusion exclusion = rules.exclusionOf(line);
+            int multiplier = rules.multiplierBpsFor(line);
+            lineEarnings.add(new Earning.LineEarning(line.sku(), line.category(), lineTotal, multiplier, exclusion));
+            if (exclusion != null) {
+                excluded = Math.addExact(excluded, lineTotal);
+            } else {
+                eligible = Math.addExact(eligible, lineTotal);
+                weighted = Math.addExact(weighted, Math.multiplyExact(lineTotal, multiplier));
+            }
+        }
+
+        long totalMinor = total.minorUnits();
+        long paidWithMoney = totalMinor - purchase.paidWithPoints().minorUnits();
+        boolean minimumMet = !total.isLessThan(rules.minimumBasket());
+        long earningAmount = totalMinor == 0 ? 0
+                : ExactMath.mulDivFloor(weighted, paidWithMoney, totalMinor) / EarnRules.ONE_X_BPS;
+        long points = minimumMet && totalMinor > 0 ? ratePoints(weighted, paidWithMoney, totalMinor, rules.rate()) : 0;
+        long beforeCaps = points;
+
+        Earning.Cap cappedBy = Earning.Cap.NONE;
+        if (points > rules.maxPointsPerPurchase()) {
+            points = rules.maxPointsPerPurchase();
+            cappedBy = Earning.Cap.PURCHASE;
+        }
+        long leftToday = Math.max(0, rules.maxPointsPerDay() - purchase.pointsEarnedToday());
+        if (points > leftToday) {
+            points = leftToday;
+            cappedBy = Earning.Cap.DAY;
+        }
+
+        Instant earnedAt = purchase.earnedAt();
+        Instant availableAt = earnedAt.plus(Duration.ofDays(rules.pendingDays()));
+        Instant expiresAt = rules.expiry().expiresAt(earnedAt, availableAt).orElse(null);
+        Earning.Breakdown breakdown = new Earning.Breakdown(lineEarnings, eligible, excluded,
+                purchase.paidWithPoints().minorUnits(), earningAmount, rules.rate(), minimumMet, beforeCaps, cappedBy);
+        return new Earning(points, availableAt, expiresAt, breakdown);
+    }
+
+    /**
+     * floor(weighted x paid x rate.points / (total x 10000 x rate.perMinorUnits)), exact. Uses
+     * floor(floor(x / t) / k) == floor(x / (t x k)) for positive integers, so the only rounding is the final one.
+     */
+    static long ratePoints(long weightedBps, long paidWithMoney, long total, EarnRate rate) {
+        long divisor = ExactMath.gcd(rate.points(), rate.perMinorUnits());
+        long ratePoints = rate.points() / divisor;
+        long perMinorUnits = rate.perMinorUnits() / divisor;
+        long scaled = ExactMath.mulDivFloor(weightedBps, Math.multiplyExact(paidWithMoney, ratePoints), total);
+        return scaled / Math.multiplyExact(perMinorUnits, (long) EarnRules.ONE_X_BPS);
+    }
+}

@@ -1,0 +1,60 @@
+package app.loyalty.shared.domain.earn;
+
+import app.loyalty.shared.domain.ledger.Accrual;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The points one purchase earns, when they become available and expire, and how they were arrived at.
+ *
+ * @param expiresAt null when the points never expire
+ */
+public record Earning(long points, Instant availableAt, Instant expiresAt, Breakdown breakdown) {
+
+    public enum Exclusion { CATEGORY, SKU }
+
+    /** Which cap, if any, lowered the points. */
+    public enum Cap { NONE, PURCHASE, DAY }
+
+    /**
+     * One basket line's part: {@code multiplierBps} is 0 when the line is excluded. A purchase sent without lines
+     * shows one line with sku "total" and no category.
+     */
+    public record LineEarning(String sku, String category, long lineTotal, int multiplierBps, Exclusion excludedBy) {
+    }
+
+    /**
+     * @param eligibleAmount   the total of the lines that earn (minor units, before multipliers)
+     * @param excludedAmount   the total of the excluded lines
+     * @param earningAmount    the multiplied eligible amount after taking out the part paid with points, rounded
+     *                         down to minor units: what the rate applied to (for display; points are computed
+     *                         from the exact value)
+     * @param pointsBeforeCaps the points the rate gives, rounded down, before the caps (0 below the minimum basket)
+     */
+    public record Breakdown(List<LineEarning> lines, long eligibleAmount, long excludedAmount, long paidWithPoints,
+                            long earningAmount, EarnRate rate, boolean minimumBasketMet, long pointsBeforeCaps,
+                            Cap cappedBy) {
+        public Breakdown {
+            lines = List.copyOf(lines);
+            Objects.requireNonNull(rate, "rate");
+            Objects.requireNonNull(cappedBy, "cappedBy");
+        }
+    }
+
+    public Earning {
+        if (points < 0) {
+            throw new IllegalArgumentException("points earned must not be negative");
+        }
+        Objects.requireNonNull(availableAt, "availableAt");
+        Objects.requireNonNull(breakdown, "breakdown");
+    }
+
+    /** The new lot for these points, for {@code MemberLedger.accrue}. Only when there are points to accrue. */
+    public Accrual toAccrual(String issuingMerchantId, String orderId) {
+        if (points == 0) {
+            throw new IllegalStateException("a purchase that earned no points creates no lot");
+        }
+        return new Accrual(points, issuingMerchantId, orderId, availableAt, expiresAt);
+    }
+}

@@ -1,0 +1,65 @@
+package app.loyalty.shared.domain.earn;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * When earned points burn. The instant computed is the lot's {@code expiresAt}: the <em>first instant the points
+ * are gone</em> (a lot with expiresAt == now is expired). All calendar arithmetic is in UTC:
+ * <ul>
+ *   <li>{@code DAYS_AFTER_EARNING(n)}: earnedAt + n x 24 h, to the nanosecond;</li>
+ *   <li>{@code END_OF_MONTH}: 00:00:00Z on the 1st of the month after the one in which the points become
+ *       available (spendable through the last nanosecond of that month);</li>
+ *   <li>{@code END_OF_YEAR}: 00:00:00Z on 1 January of the year after the one in which they become available;</li>
+ *   <li>{@code NEVER}: no expiry.</li>
+ * </ul>
+ * The calendar policies count from availability rather than earning, so pending points that activate after a
+ * month end do not burn before they could ever be spent; without pending days both are the same instant.
+ *
+ * @param days the n of DAYS_AFTER_EARNING (1..3650); 0 for the other kinds
+ */
+public record ExpiryPolicy(Kind kind, int days) {
+
+    public enum Kind { DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, NEVER }
+
+    public static final ExpiryPolicy END_OF_MONTH = new ExpiryPolicy(Kind.END_OF_MONTH, 0);
+    public static final ExpiryPolicy END_OF_YEAR = new ExpiryPolicy(Kind.END_OF_YEAR, 0);
+    public static final ExpiryPolicy NEVER = new ExpiryPolicy(Kind.NEVER, 0);
+
+    public ExpiryPolicy {
+        Objects.requireNonNull(kind, "kind");
+        if (kind == Kind.DAYS_AFTER_EARNING ? days < 1 || days > 3650 : days != 0) {
+            throw new IllegalArgumentException("days must be 1..3650 for DAYS_AFTER_EARNING and 0 otherwise");
+        }
+    }
+
+    public static ExpiryPolicy daysAfterEarning(int days) {
+        return new ExpiryPolicy(Kind.DAYS_AFTER_EARNING, days);
+    }
+
+    /** expiresAt for points earned and available at the same instant. */
+    public Optional<Instant> expiresAt(Instant earnedAt) {
+        return expiresAt(earnedAt, earnedAt);
+    }
+
+    /** expiresAt for points earned at {@code earnedAt} that become available at {@code availableAt}. */
+    public Optional<Instant> expiresAt(Instant earnedAt, Instant availableAt) {
+        Objects.requireNonNull(earnedAt, "earnedAt");
+        Objects.requireNonNull(availableAt, "availableAt");
+        LocalDate availableOn = LocalDate.ofInstant(availableAt, ZoneOffset.UTC);
+        return switch (kind) {
+            case DAYS_AFTER_EARNING -> Optional.of(earnedAt.plus(Duration.ofDays(days)));
+            case END_OF_MONTH -> Optional.of(startOfDay(availableOn.withDayOfMonth(1).plusMonths(1)));
+            case END_OF_YEAR -> Optional.of(startOfDay(availableOn.withDayOfYear(1).plusYears(1)));
+            case NEVER -> Optional.empty();
+        };
+    }
+
+    private static Instant startOfDay(LocalDate date) {
+        return date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+}

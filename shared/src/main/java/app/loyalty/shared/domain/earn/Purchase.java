@@ -1,0 +1,50 @@
+package app.loyalty.shared.domain.earn;
+
+import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.member.MemberKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the earn calculation needs to know about one purchase.
+ *
+ * @param lines             the basket; when present they must add up to {@code total} (so order-level discounts
+ *                          belong in the unit prices); empty = one uncategorised line of the whole total
+ * @param paidWithPoints    the part of the total paid with points, which earns nothing; zero when none
+ * @param pointsEarnedToday the points the member already earned today (for the daily cap)
+ * @param earnedAt          when the points are earned: the start of the pending period and of expiry
+ */
+public record Purchase(MemberKind memberKind, List<BasketLine> lines, Money total, Money paidWithPoints,
+                       long pointsEarnedToday, Instant earnedAt) {
+
+    public Purchase {
+        Objects.requireNonNull(memberKind, "memberKind");
+        lines = List.copyOf(lines);
+        Objects.requireNonNull(earnedAt, "earnedAt");
+        if (total.isNegative() || paidWithPoints.isNegative()) {
+            throw new IllegalArgumentException("amounts must not be negative");
+        }
+        if (paidWithPoints.isGreaterThan(total)) {
+            throw new IllegalArgumentException("paidWithPoints " + paidWithPoints + " exceeds the total " + total);
+        }
+        if (pointsEarnedToday < 0) {
+            throw new IllegalArgumentException("pointsEarnedToday must not be negative");
+        }
+        if (!lines.isEmpty()) {
+            long sum = 0;
+            for (BasketLine line : lines) {
+                sum = Math.addExact(sum, line.lineTotal());
+            }
+            if (sum != total.minorUnits()) {
+                throw new IllegalArgumentException("the lines add up to " + sum + " minor units but the total is "
+                        + total.minorUnits());
+            }
+        }
+    }
+
+    /** A purchase without lines, fully paid with money. */
+    public static Purchase ofTotal(MemberKind memberKind, Money total, Instant earnedAt) {
+        return new Purchase(memberKind, List.of(), total, Money.zero(total.currency()), 0, earnedAt);
+    }
+}
