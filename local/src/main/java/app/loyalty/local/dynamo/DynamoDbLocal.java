@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,10 @@ import java.util.stream.Stream;
  */
 public final class DynamoDbLocal implements AutoCloseable {
     private static final String SQLITE_PATH_PROPERTY = "sqlite4java.library.path";
+    /** sqlite4java logs every connection at INFO; held here because JUL keeps loggers only weakly. */
+    private static final Logger SQLITE_LOG = Logger.getLogger("com.almworks.sqlite4java");
+    /** DynamoDB Local's SDK v1 warns that JAXB is missing and falls back to its own Base64: nothing to act on. */
+    private static final Logger SDK_V1_BASE64_LOG = Logger.getLogger("com.amazonaws.util.Base64");
 
     private final DynamoDBProxyServer server;
     private final URI endpoint;
@@ -34,6 +40,8 @@ public final class DynamoDbLocal implements AutoCloseable {
     }
 
     public static DynamoDbLocal start(Optional<Path> dataDirectory) {
+        SQLITE_LOG.setLevel(Level.WARNING);
+        SDK_V1_BASE64_LOG.setLevel(Level.SEVERE);
         configureNativeLibraries();
         int port = freePort();
         List<String> args = new ArrayList<>(List.of("-port", Integer.toString(port), "-sharedDb", "-disableTelemetry"));

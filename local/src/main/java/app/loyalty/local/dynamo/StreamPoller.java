@@ -59,6 +59,7 @@ public final class StreamPoller implements AutoCloseable {
     private final Set<String> knownShards = new HashSet<>();
     private final ScheduledExecutorService poller;
     private boolean started;
+    private volatile boolean closing;
 
     public StreamPoller(DynamoDbStreamsClient streams, String streamArn, Template.StreamSource source,
                         LocalFunction function, String region) {
@@ -86,6 +87,9 @@ public final class StreamPoller implements AutoCloseable {
         try {
             poll();
         } catch (RuntimeException e) {
+            if (closing) {
+                return; // the runtime is stopping: an aborted call is expected, not a fault
+            }
             // The poller must survive a bad poll (DynamoDB Local restarting, a record it cannot convert): report it.
             System.err.println("[stream " + source.name() + "] poll failed");
             e.printStackTrace(System.err);
@@ -279,7 +283,11 @@ public final class StreamPoller implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        poller.shutdownNow();
+    public void close() throws InterruptedException {
+        closing = true;
+        poller.shutdown();
+        if (!poller.awaitTermination(2, TimeUnit.SECONDS)) {
+            poller.shutdownNow();
+        }
     }
 }
