@@ -107,7 +107,7 @@ final class DevEndpoints {
     private ArrayNode routes() {
         ArrayNode out = JSON.createArrayNode();
         for (Template.Route route : template.routes()) {
-            out.addObject().put("routeKey", route.routeKey()).put("function", route.functionId())
+            out.addObject().put("routeKey", route.routeKey()).put("function", route.functionId()).put("event", route.eventName())
                     .put("authorizer", route.authorizer().map(Template.Authorizer::name).orElse("NONE"));
         }
         return out;

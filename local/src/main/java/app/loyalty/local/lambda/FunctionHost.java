@@ -34,8 +34,4 @@ public final class FunctionHost {
         }
         return function;
     }
-
-    public Map<String, LocalFunction> all() {
-        return functions;
-    }
 }

@@ -78,11 +78,6 @@ public final class LocalFunction {
         return definition.logicalId();
     }
 
-    /** The handler instance (the template test asks an ApiFunction for its route keys). */
-    public Object handler() {
-        return handler;
-    }
-
     /** Invokes the handler with an event (JSON) and answers its result as JSON ("null" when it returns nothing). */
     public String invoke(String eventJson) {
         Context context = new LocalContext(id(), arn, definition.timeoutSeconds(), definition.memoryMb());
