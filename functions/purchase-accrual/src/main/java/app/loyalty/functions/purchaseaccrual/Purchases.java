@@ -1,7 +1,12 @@
 package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.domain.Ids;
-import app.loyalty.shared.domain.ledger.Accrual;
+import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.earn.BasketLine;
+import app.loyalty.shared.domain.earn.EarnCalculator;
+import app.loyalty.shared.domain.earn.EarnRules;
+import app.loyalty.shared.domain.earn.Earning;
+import app.loyalty.shared.domain.earn.Purchase;
 import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.EntryMeta;
@@ -11,9 +16,7 @@ import app.loyalty.shared.domain.ledger.MemberLedger;
 import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
-import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.program.Program;
-import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
@@ -154,11 +157,18 @@ final class Purchases {
     record Rate(long points, long perAmount) {
     }
 
+    /** The response's view of the shared {@link Earning.Breakdown} (openapi.yaml: cappedBy absent when no cap). */
     record Breakdown(long eligibleAmount, long excludedAmount, long paidWithPoints, long earningAmount, Rate rate,
                      boolean minimumBasketMet, long pointsBeforeCaps, String cappedBy) {
-        static Breakdown of(EarnCalculator.Earning e) {
-            return new Breakdown(e.eligibleAmount(), e.excludedAmount(), e.paidWithPoints(), e.earningAmount(),
-                    new Rate(e.ratePoints(), e.ratePerAmount()), e.minimumBasketMet(), e.pointsBeforeCaps(), e.cappedBy());
+        static Breakdown of(Earning.Breakdown b) {
+            String cappedBy = switch (b.cappedBy()) {
+                case NONE -> null;
+                case PURCHASE -> "purchase";
+                case DAY -> "day";
+            };
+            return new Breakdown(b.eligibleAmount(), b.excludedAmount(), b.paidWithPoints(), b.earningAmount(),
+                    new Rate(b.rate().points(), b.rate().perMinorUnits()), b.minimumBasketMet(), b.pointsBeforeCaps(),
+                    cappedBy);
         }
     }
 
@@ -204,14 +214,13 @@ final class Purchases {
                 .filter(s -> s.member().programId().equals(caller.programId()))
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
 
-        ProgramRules rules = program.rules();
-        ProgramRules.Earn earn = rules.earnFor(state.member().kind() == MemberKind.STAFF);
+        EarnRules rules = EarnRules.of(program);
         List<Line> lines = body.orderLines();
         long amount = body.total().amount();
-        String day = MemberStats.dayOf(purchasedAt);
-        EarnCalculator.Earning earning = EarnCalculator.capForDay(
-                EarnCalculator.earn(earn, amount, lines, body.paid()), earn.maxPointsPerDay(),
-                MemberStats.pointsOnDay(state.profileItem(), day));
+        long earnedToday = MemberStats.pointsOnDay(state.profileItem(), MemberStats.dayOf(purchasedAt));
+        Earning earning = EarnCalculator.calculate(rules, new Purchase(state.member().kind(), basket(lines),
+                Money.of(amount, program.currency()), Money.of(body.paid(), program.currency()), earnedToday,
+                purchasedAt, now));
         long points = earning.points();
 
         MemberLedger ledger = new MemberLedger(memberId, program.programId(), LotItems.fromItems(state.lotItems()));
@@ -221,10 +230,8 @@ final class Purchases {
         LedgerEntry entry = null;
         if (points > 0) {
             String entryId = Ids.newId("ent");
-            Instant availableAt = max(now, purchasedAt.plus(Duration.ofDays(rules.pendingDays())));
-            Instant expiresAt = Expiries.expiresAt(rules.expiry(), now, availableAt);
             LedgerChange change = ledger.accrue(new EntryMeta(entryId, now, Actor.merchant(caller.merchantId()), "purchase"),
-                    new Accrual(points, caller.merchantId(), body.orderId(), availableAt, expiresAt));
+                    earning.toAccrual(caller.merchantId(), body.orderId()));
             ledger = change.ledger();
             lot = change.changedLots().getFirst();
             entry = change.entry();
@@ -235,15 +242,16 @@ final class Purchases {
         Balance balance = ledger.balanceAt(now, EXPIRING_SOON);
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";
         PurchaseView view = new PurchaseView(body.orderId(), memberId, new Amount(amount, program.currency()), points,
-                Breakdown.of(earning), status, lot == null ? null : lot.availableAt(), lot == null ? null : lot.expiresAt(),
-                BalanceView.of(balance), body.promoCode(), purchasedAt);
+                Breakdown.of(earning.breakdown()), status, lot == null ? null : lot.availableAt(),
+                lot == null ? null : lot.expiresAt(), BalanceView.of(balance), body.promoCode(), purchasedAt);
 
         Order order = new Order(caller.merchantId(), body.orderId(), program.programId(), memberId, amount,
                 program.currency(), lines, body.paid(), body.promoCode(), purchasedAt, now, points,
                 lot == null ? null : lot.lotId(), 0, 0, 0, Map.of(), contentHash, write(view));
         items.addFirst(orders.record(order));
+        long dailyCap = rules.rulesFor(state.member().kind()).maxPointsPerDay();
         items.add(MemberStats.recordPurchase(table, memberId, state.profileItem(), purchasedAt, amount, points,
-                earn.maxPointsPerDay()));
+                dailyCap == EarnRules.NO_CAP ? null : dailyCap));
 
         Map<String, Object> recorded = new LinkedHashMap<>();
         recorded.put("memberId", memberId);
@@ -275,6 +283,10 @@ final class Purchases {
             events.add(event("PointsAccrued", now, program.programId(), accrued));
         }
         return new IdempotentWriter.Write(201, view, items, events);
+    }
+
+    private static List<BasketLine> basket(List<Line> lines) {
+        return lines.stream().map(l -> new BasketLine(l.sku(), l.category(), l.quantity(), l.unitPrice())).toList();
     }
 
     /** The same order again: identical content answers the original result (200, nothing new); else a 409. */
@@ -349,9 +361,5 @@ final class Purchases {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Instant max(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 }

@@ -1,6 +1,9 @@
 package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.earn.ProportionalReturn;
+import app.loyalty.shared.domain.earn.ReturnExceedsPurchaseException;
 import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.EntryMeta;
@@ -29,7 +32,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,9 +42,9 @@ import java.util.TreeMap;
 
 /**
  * POST /v1/purchases/{orderId}/returns: part or all of an order comes back, by amount or by lines, and its points
- * are reversed in proportion without drift: after every return the order has reversed exactly
- * floor(points x returnedAmount / amount) in total, so returns that add up to the whole order reverse exactly the
- * points it earned. Where the points come from is the ledger's policy ({@link MemberLedger#reverseOrder}).
+ * are reversed in proportion without drift ({@link ProportionalReturn}: after every return the order has reversed
+ * exactly floor(points x returnedAmount / amount) in total). Where the points come from is the ledger's policy
+ * ({@link MemberLedger#reverseOrder}).
  */
 final class Returns {
     private final MemberRepository members;
@@ -130,17 +132,10 @@ final class Returns {
         }
         Map<String, Long> returnedQuantities = new TreeMap<>(order.returnedQuantities());
         long amount = body.amount() != null ? body.amount() : priceLines(order, body.lines(), returnedQuantities);
-        long returnable = order.amount() - order.returnedAmount();
-        if (amount > returnable) {
-            throw new ApiException(ProblemType.CONFLICT, "Return of " + amount + " exceeds what is left of order "
-                    + orderId + ": " + returnable + " of " + order.amount() + " " + order.currency()
-                    + " (already returned " + order.returnedAmount() + ")",
-                    Map.of("orderId", orderId, "returnableAmount", returnable));
-        }
-        long totalReturned = order.returnedAmount() + amount;
-        long target = BigInteger.valueOf(order.points()).multiply(BigInteger.valueOf(totalReturned))
-                .divide(BigInteger.valueOf(order.amount())).longValueExact();
-        long toReverse = target - order.reversedPoints();
+        ProportionalReturn.Step step = returnOf(order, amount);
+        long totalReturned = step.after().returnedSoFar().minorUnits();
+        long target = step.after().reversedSoFar();
+        long toReverse = step.pointsToReverse();
 
         Instant now = clock.instant();
         MemberRepository.MemberState state = members.load(order.memberId())
@@ -190,6 +185,21 @@ final class Returns {
                 response), now));
         items.add(MemberStats.recordReturn(table, order.memberId(), order.purchasedAt(), amount));
         return new IdempotentWriter.Write(201, view, items, events);
+    }
+
+    /** The order's return state after {@code amount} more comes back; 409 beyond what is left of the order. */
+    private static ProportionalReturn.Step returnOf(Order order, long amount) {
+        ProportionalReturn before = new ProportionalReturn(order.points(), Money.of(order.amount(), order.currency()),
+                Money.of(order.returnedAmount(), order.currency()));
+        try {
+            return before.returnAmount(Money.of(amount, order.currency()));
+        } catch (ReturnExceedsPurchaseException e) {
+            long returnable = e.returnable().minorUnits();
+            throw new ApiException(ProblemType.CONFLICT, "Return of " + amount + " exceeds what is left of order "
+                    + order.orderId() + ": " + returnable + " of " + order.amount() + " " + order.currency()
+                    + " (already returned " + order.returnedAmount() + ")",
+                    Map.of("orderId", order.orderId(), "returnableAmount", returnable));
+        }
     }
 
     /**

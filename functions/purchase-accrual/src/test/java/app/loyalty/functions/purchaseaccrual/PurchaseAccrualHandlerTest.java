@@ -130,6 +130,33 @@ class PurchaseAccrualHandlerTest {
     }
 
     @Test
+    void purchase_isAvailableAtOnce_whenRecordedAfterItsReturnsWindowHasPassed() {
+        JsonNode body = json(purchase("""
+                {"memberId":"%s","orderId":"o-late","total":{"amount":1000,"currency":"EUR"},
+                 "purchasedAt":"2026-11-03T09:30:00Z"}""".formatted(MEMBER)));
+
+        // the 14-day window ended on 17 November; the lot cannot be available before it is recorded
+        assertThat(body.get("status").asText()).isEqualTo("available");
+        assertThat(body.get("availableAt").asText()).isEqualTo("2026-11-23T09:30:00Z");
+        assertThat(body.get("expiresAt").asText()).isEqualTo("2027-11-23T09:30:00Z");
+        assertThat(body.at("/balance/available").asLong()).isEqualTo(10);
+    }
+
+    @Test
+    void purchase_expiresAtTheEndOfTheMonthThePointsBecomeAvailable_underEndOfMonth() {
+        fixtures.program("prg_month", "EUR", new ProgramRules(null, null, 14,
+                new ProgramRules.Expiry(ProgramRules.Expiry.Policy.END_OF_MONTH, null), null, null));
+        fixtures.member("mbr_month", "prg_month", MemberKind.CUSTOMER, null);
+
+        JsonNode body = json(handler.handleRequest(post(PURCHASES, Caller.merchant("mch_month", "prg_month"), key(),
+                "{\"memberId\":\"mbr_month\",\"orderId\":\"o-1\",\"total\":{\"amount\":500,\"currency\":\"EUR\"}}"), null));
+
+        // bought 23 November, available 7 December: burns at the end of December, not of November
+        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:30:00Z");
+        assertThat(body.get("expiresAt").asText()).isEqualTo("2027-01-01T00:00:00Z");
+    }
+
+    @Test
     void purchase_isAvailableAtOnce_whenProgramHasNoPendingPeriod() {
         fixtures.program("prg_now", "EUR", new ProgramRules(null, null, 0, null, null, null));
         fixtures.member("mbr_now", "prg_now", MemberKind.CUSTOMER, null);

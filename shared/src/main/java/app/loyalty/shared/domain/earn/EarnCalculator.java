@@ -1,6 +1,7 @@
 package app.loyalty.shared.domain.earn;
 
 import app.loyalty.shared.domain.Money;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +20,13 @@ import java.util.List;
  *   <li>a total below the minimum basket earns 0;</li>
  *   <li>caps: first the per-purchase cap, then what is left of the daily cap given the points already earned
  *       today (never below 0);</li>
- *   <li>time: available at earnedAt + pendingDays x 24 h; expiry per the rules' {@link ExpiryPolicy}.</li>
+ *   <li>time: the pending period (the returns window) runs from the purchase: available at
+ *       purchasedAt + pendingDays x 24 h, but never before earnedAt (a lot cannot be spendable before it exists,
+ *       so a purchase recorded after its window has passed is available at once); expiry per the rules'
+ *       {@link ExpiryPolicy} from earnedAt and availableAt.</li>
  * </ol>
- * Intermediate products use 128 bits where needed; a result that does not fit a long throws
- * ArithmeticException (far beyond any amount the API accepts).
+ * Intermediate products are exact (128-bit or BigInteger where they can exceed 64 bits); a result that does not
+ * fit a long throws ArithmeticException (far beyond any amount the API accepts).
  */
 public final class EarnCalculator {
 
@@ -77,7 +81,8 @@ public final class EarnCalculator {
         }
 
         Instant earnedAt = purchase.earnedAt();
-        Instant availableAt = earnedAt.plus(Duration.ofDays(rules.pendingDays()));
+        Instant windowEnds = purchase.purchasedAt().plus(Duration.ofDays(rules.pendingDays()));
+        Instant availableAt = windowEnds.isBefore(earnedAt) ? earnedAt : windowEnds;
         Instant expiresAt = rules.expiry().expiresAt(earnedAt, availableAt).orElse(null);
         Earning.Breakdown breakdown = new Earning.Breakdown(lineEarnings, eligible, excluded,
                 purchase.paidWithPoints().minorUnits(), earningAmount, rules.rate(), minimumMet, beforeCaps, cappedBy);
@@ -85,14 +90,16 @@ public final class EarnCalculator {
     }
 
     /**
-     * floor(weighted x paid x rate.points / (total x 10000 x rate.perMinorUnits)), exact. Uses
-     * floor(floor(x / t) / k) == floor(x / (t x k)) for positive integers, so the only rounding is the final one.
+     * floor(weighted x paid x rate.points / (total x 10000 x rate.perMinorUnits)), exact and rounded once. For the
+     * largest amounts, multipliers and rates a program accepts the numerator reaches about 10^15 x 10^10 x 10^6
+     * and the denominator 10^10 x 10^4 x 10^8, both far beyond a long, so both are BigIntegers; only the result
+     * must fit a long (it is at most about 10^17).
      */
     static long ratePoints(long weightedBps, long paidWithMoney, long total, EarnRate rate) {
-        long divisor = ExactMath.gcd(rate.points(), rate.perMinorUnits());
-        long ratePoints = rate.points() / divisor;
-        long perMinorUnits = rate.perMinorUnits() / divisor;
-        long scaled = ExactMath.mulDivFloor(weightedBps, Math.multiplyExact(paidWithMoney, ratePoints), total);
-        return scaled / Math.multiplyExact(perMinorUnits, (long) EarnRules.ONE_X_BPS);
+        BigInteger numerator = BigInteger.valueOf(weightedBps).multiply(BigInteger.valueOf(paidWithMoney))
+                .multiply(BigInteger.valueOf(rate.points()));
+        BigInteger denominator = BigInteger.valueOf(total).multiply(BigInteger.valueOf(EarnRules.ONE_X_BPS))
+                .multiply(BigInteger.valueOf(rate.perMinorUnits()));
+        return numerator.divide(denominator).longValueExact();
     }
 }

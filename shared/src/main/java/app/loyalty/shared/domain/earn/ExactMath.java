@@ -44,13 +44,4 @@ final class ExactMath {
         }
         return quotient;
     }
-
-    static long gcd(long a, long b) {
-        while (b != 0) {
-            long next = a % b;
-            a = b;
-            b = next;
-        }
-        return a;
-    }
 }

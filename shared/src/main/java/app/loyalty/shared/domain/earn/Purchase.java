@@ -13,14 +13,17 @@ import java.util.Objects;
  *                          belong in the unit prices); empty = one uncategorised line of the whole total
  * @param paidWithPoints    the part of the total paid with points, which earns nothing; zero when none
  * @param pointsEarnedToday the points the member already earned today (for the daily cap)
- * @param earnedAt          when the points are earned: the start of the pending period and of expiry
+ * @param purchasedAt       when the purchase happened: the start of the pending period (the returns window)
+ * @param earnedAt          when the points are earned, i.e. recorded (the lot's earnedAt): the start of a
+ *                          days-after-earning expiry, and the earliest the points can become available
  */
 public record Purchase(MemberKind memberKind, List<BasketLine> lines, Money total, Money paidWithPoints,
-                       long pointsEarnedToday, Instant earnedAt) {
+                       long pointsEarnedToday, Instant purchasedAt, Instant earnedAt) {
 
     public Purchase {
         Objects.requireNonNull(memberKind, "memberKind");
         lines = List.copyOf(lines);
+        Objects.requireNonNull(purchasedAt, "purchasedAt");
         Objects.requireNonNull(earnedAt, "earnedAt");
         if (total.isNegative() || paidWithPoints.isNegative()) {
             throw new IllegalArgumentException("amounts must not be negative");
@@ -43,7 +46,13 @@ public record Purchase(MemberKind memberKind, List<BasketLine> lines, Money tota
         }
     }
 
-    /** A purchase without lines, fully paid with money. */
+    /** A purchase whose points are earned the moment it happens ({@code purchasedAt == earnedAt}). */
+    public Purchase(MemberKind memberKind, List<BasketLine> lines, Money total, Money paidWithPoints,
+                    long pointsEarnedToday, Instant earnedAt) {
+        this(memberKind, lines, total, paidWithPoints, pointsEarnedToday, earnedAt, earnedAt);
+    }
+
+    /** A purchase without lines, fully paid with money, earned the moment it happens. */
     public static Purchase ofTotal(MemberKind memberKind, Money total, Instant earnedAt) {
         return new Purchase(memberKind, List.of(), total, Money.zero(total.currency()), 0, earnedAt);
     }

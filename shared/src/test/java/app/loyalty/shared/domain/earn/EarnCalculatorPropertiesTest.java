@@ -48,6 +48,25 @@ class EarnCalculatorPropertiesTest {
     void points_equalTheExactFormulaRoundedDownOnce(@ForAll("rules") EarnRules rules, @ForAll("lines") List<BasketLine> lines,
                                                     @ForAll @IntRange(min = 0, max = 100) int paidPercent,
                                                     @ForAll @LongRange(min = 0, max = 20_000) long earnedToday) {
+        assertPointsEqualTheExactFormula(rules, lines, paidPercent, earnedToday);
+    }
+
+    /** Rates up to what a program accepts (10^6 points per minor unit) on baskets up to 10^10: no overflow. */
+    @Property(tries = 300)
+    void points_equalTheExactFormula_upToTheLargestRatesAndAmounts(
+            @ForAll @LongRange(min = 1, max = 1_000_000) long ratePoints, @ForAll @LongRange(min = 1, max = 1_000) long per,
+            @ForAll @IntRange(min = 0, max = 100_000) int promoBps, @ForAll @LongRange(min = 1, max = 10_000) long quantity,
+            @ForAll @LongRange(min = 0, max = 1_000_000) long unitPrice, @ForAll @IntRange(min = 0, max = 100) int paidPercent) {
+        EarnRules rules = new EarnRules(new EarnRate(ratePoints, per), Set.of(), Set.of(), Map.of("promo", promoBps),
+                Money.zero("EUR"), EarnRules.NO_CAP, EarnRules.NO_CAP, 0, ExpiryPolicy.NEVER, null);
+        List<BasketLine> lines = List.of(new BasketLine("big", "promo", quantity, unitPrice),
+                new BasketLine("small", "food", 1, 1));
+
+        assertPointsEqualTheExactFormula(rules, lines, paidPercent, 0);
+    }
+
+    private static void assertPointsEqualTheExactFormula(EarnRules rules, List<BasketLine> lines, int paidPercent,
+                                                         long earnedToday) {
         long total = lines.stream().mapToLong(BasketLine::lineTotal).sum();
         long paid = total * paidPercent / 100;
         Purchase purchase = new Purchase(MemberKind.CUSTOMER, lines, Money.of(total, "EUR"), Money.of(paid, "EUR"),

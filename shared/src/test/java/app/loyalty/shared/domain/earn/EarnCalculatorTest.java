@@ -160,6 +160,54 @@ class EarnCalculatorTest {
     }
 
     @Test
+    void earn_countsThePendingPeriodFromThePurchase_andDaysAfterEarningFromTheRecording() {
+        EarnRules rules = new EarnRules(new EarnRate(1, 100), Set.of(), Set.of(), Map.of(), eur(0), EarnRules.NO_CAP,
+                EarnRules.NO_CAP, 14, ExpiryPolicy.daysAfterEarning(365), null);
+        Instant purchasedAt = NOW.minus(Duration.ofDays(3));
+
+        Earning earning = EarnCalculator.calculate(rules,
+                new Purchase(MemberKind.CUSTOMER, List.of(), eur(1000), eur(0), 0, purchasedAt, NOW));
+
+        assertThat(earning.availableAt()).isEqualTo(purchasedAt.plus(Duration.ofDays(14)));
+        assertThat(earning.expiresAt()).isEqualTo(NOW.plus(Duration.ofDays(365)));
+    }
+
+    @Test
+    void earn_isAvailableWhenRecorded_whenThePurchasesReturnsWindowHasAlreadyPassed() {
+        EarnRules rules = new EarnRules(new EarnRate(1, 100), Set.of(), Set.of(), Map.of(), eur(0), EarnRules.NO_CAP,
+                EarnRules.NO_CAP, 14, ExpiryPolicy.END_OF_MONTH, null);
+        Instant purchasedAt = Instant.parse("2026-01-20T10:00:00Z");
+
+        Earning earning = EarnCalculator.calculate(rules,
+                new Purchase(MemberKind.CUSTOMER, List.of(), eur(1000), eur(0), 0, purchasedAt, NOW));
+
+        // the window ended on 3 February; the lot cannot be available before it is earned (10 March)
+        assertThat(earning.availableAt()).isEqualTo(NOW);
+        assertThat(earning.expiresAt()).isEqualTo(Instant.parse("2026-04-01T00:00:00Z"));
+        assertThat(earning.toAccrual("mch_1", "ord_1").availableAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void earn_isExactAtTheHighestRateMultiplierAndAmountAProgramAccepts() {
+        // 10^10 minor units at x10 and 10^6 points per minor unit: 10^17 points; the products need ~100 bits.
+        EarnRules rules = new EarnRules(new EarnRate(1_000_000, 1), Set.of(), Set.of(), Map.of("x", 100_000), eur(0),
+                EarnRules.NO_CAP, EarnRules.NO_CAP, 0, ExpiryPolicy.NEVER, null);
+        List<BasketLine> lines = List.of(new BasketLine("a", "x", 10_000, 1_000_000));
+
+        assertThat(EarnCalculator.calculate(rules, purchase(lines, 10_000_000_000L, 0)).points())
+                .isEqualTo(100_000_000_000_000_000L);
+        assertThat(EarnCalculator.calculate(rules, purchase(lines, 10_000_000_000L, 1)).points())
+                .isEqualTo(99_999_999_990_000_000L);
+    }
+
+    @Test
+    void basketLine_takesTheCheckoutsCodesAsTheyAre_butNeedsASku() {
+        assertThat(new BasketLine(" ", " ", 1, 100).sku()).isEqualTo(" ");
+        assertThatThrownBy(() -> new BasketLine("", null, 1, 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BasketLine("a", "", 1, 100)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void earn_refusesLinesThatDoNotAddUpToTheTotal_orOtherCurrencies_orPaymentsAboveTheTotal() {
         assertThatThrownBy(() -> purchase(List.of(new BasketLine("a", "x", 2, 100)), 300, 0))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -43,11 +43,4 @@ class ExactMathTest {
             assertThatThrownBy(() -> ExactMath.mulDivFloor(a, b, c)).isInstanceOf(ArithmeticException.class);
         }
     }
-
-    @Test
-    void gcd_ofTheRateTerms() {
-        assertThat(ExactMath.gcd(10, 1000)).isEqualTo(10);
-        assertThat(ExactMath.gcd(0, 100)).isEqualTo(100);
-        assertThat(ExactMath.gcd(7, 3)).isEqualTo(1);
-    }
 }
