@@ -27,11 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A DynamoDB stream event source mapping: polls the table's stream every {@value #POLL_MILLIS} ms, turns records
+ * A DynamoDB stream event source mapping: polls the table's stream (every {@value #BUSY_POLL_MILLIS} ms while records
+ * flow, backing off to {@value #IDLE_POLL_MILLIS} ms when idle, so an idle runtime costs little CPU), turns records
  * into a DynamodbEvent, keeps those matching the mapping's FilterCriteria (Lambda's filter syntax is Event
  * Ruler's, so Event Ruler evaluates it), and invokes the function in batches of BatchSize, in stream order.
  * <p>
@@ -42,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * emulated. MaximumBatchingWindowInSeconds is not waited for: each poll's records go at once.
  */
 public final class StreamPoller implements AutoCloseable {
-    static final long POLL_MILLIS = 200;
+    static final long BUSY_POLL_MILLIS = 50;
+    static final long IDLE_POLL_MILLIS = 500;
     static final int LOCAL_RETRY_CAP = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +63,7 @@ public final class StreamPoller implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private boolean started;
     private volatile boolean closing;
+    private long delayMillis = BUSY_POLL_MILLIS;
 
     public StreamPoller(DynamoDbStreamsClient streams, String streamArn, Template.StreamSource source,
                         LocalFunction function, String region) {
@@ -80,12 +84,13 @@ public final class StreamPoller implements AutoCloseable {
     public void start() {
         discoverShards();
         started = true;
-        poller.scheduleWithFixedDelay(this::pollSafely, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        poller.schedule(this::pollSafely, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     private void pollSafely() {
         try {
-            poll();
+            boolean found = poll();
+            delayMillis = found ? BUSY_POLL_MILLIS : Math.min(IDLE_POLL_MILLIS, delayMillis * 2);
         } catch (RuntimeException e) {
             if (closing) {
                 return; // the runtime is stopping: an aborted call is expected, not a fault
@@ -93,10 +98,21 @@ public final class StreamPoller implements AutoCloseable {
             // The poller must survive a bad poll (DynamoDB Local restarting, a record it cannot convert): report it.
             System.err.println("[stream " + source.name() + "] poll failed");
             e.printStackTrace(System.err);
+            delayMillis = IDLE_POLL_MILLIS;
+        }
+        try {
+            poller.schedule(this::pollSafely, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Expected only when close() shut the executor down between this poll and the next.
+            if (!closing) {
+                throw e;
+            }
         }
     }
 
-    private void poll() {
+    /** Whether any records came. */
+    private boolean poll() {
+        boolean found = false;
         if (iterators.isEmpty()) {
             discoverShards();
         }
@@ -112,6 +128,7 @@ public final class StreamPoller implements AutoCloseable {
                 continue;
             }
             if (!response.records().isEmpty()) {
+                found = true;
                 process(response.records());
                 lastSequence.put(shardId, response.records().getLast().dynamodb().sequenceNumber());
             }
@@ -123,6 +140,7 @@ public final class StreamPoller implements AutoCloseable {
                 iterators.put(shardId, response.nextShardIterator());
             }
         }
+        return found;
     }
 
     /** New shards whose parent is done (or unknown to us) start reading; the first ones at StartingPosition. */
