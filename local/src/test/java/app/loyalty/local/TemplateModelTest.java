@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +131,8 @@ class TemplateModelTest {
         assertThat(intrinsics.resolve(CfnYaml.read("x: !Join ['/', [a, !GetAtt TestBus.Arn]]").get("x")))
                 .hasValue("a/arn:aws:events:eu-west-1:000000000000:event-bus/loyalty-local-test");
         assertThat(intrinsics.resolve(CfnYaml.read("x: !ImportValue Other").get("x"))).isEmpty();
-        assertThat(List.of(TEMPLATE.table().name())).containsExactly("TestTable");
+        assertThat(intrinsics.resolveTree(CfnYaml.read("source: [!Sub '${AWS::StackName}.things']\ndetail: {n: [1]}")).toString())
+                .isEqualTo("{\"source\":[\"loyalty-local.things\"],\"detail\":{\"n\":[1]}}");
+        assertThat(TEMPLATE.table().name()).isEqualTo("TestTable");
     }
 }

@@ -1,7 +1,10 @@
 package app.loyalty.local.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,36 @@ public final class Intrinsics {
             case "Fn::FindInMap" -> findInMap(argument);
             default -> Optional.empty();
         };
+    }
+
+    /**
+     * A copy of a tree with every intrinsic in it replaced by its value (event patterns may say
+     * {@code source: [!Ref Source]}); an intrinsic that cannot be resolved locally is an error.
+     */
+    public JsonNode resolveTree(JsonNode node) {
+        if (isIntrinsic(node)) {
+            return TextNode.valueOf(resolve(node).orElseThrow(() ->
+                    new IllegalStateException("Cannot resolve " + node + " locally")));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = ((ObjectNode) node).objectNode();
+            node.fields().forEachRemaining(field -> copy.set(field.getKey(), resolveTree(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = ((ArrayNode) node).arrayNode();
+            node.forEach(element -> copy.add(resolveTree(element)));
+            return copy;
+        }
+        return node;
+    }
+
+    private static boolean isIntrinsic(JsonNode node) {
+        if (!node.isObject() || node.size() != 1) {
+            return false;
+        }
+        String name = node.fieldNames().next();
+        return name.equals("Ref") || name.startsWith("Fn::");
     }
 
     public Optional<String> ref(String name) {

@@ -100,10 +100,6 @@ public final class Template {
         return new Template(CfnYaml.read(file), region);
     }
 
-    public static Template parse(String yaml, String region) {
-        return new Template(CfnYaml.read(yaml), region);
-    }
-
     public JsonNode root() {
         return root;
     }
@@ -312,7 +308,7 @@ public final class Template {
         if (pattern.isMissingNode() || pattern.isNull()) {
             throw new IllegalStateException("An event rule or filter without a pattern");
         }
-        return pattern.isTextual() ? pattern.asText() : pattern.toString();
+        return pattern.isTextual() ? pattern.asText() : intrinsics.resolveTree(pattern).toString();
     }
 
     private Optional<String> text(JsonNode node) {
