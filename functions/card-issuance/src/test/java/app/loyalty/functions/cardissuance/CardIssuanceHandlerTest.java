@@ -43,9 +43,14 @@ class CardIssuanceHandlerTest {
     private Caller merchant;
     private Caller otherProgramsMerchant;
 
+    /** The table the handler runs on: in-process DynamoDB Local here; {@link CardIssuanceIT} runs every test on the emulator. */
+    AppContext newContext(java.time.Clock clock) {
+        return TestContexts.appContext(clock);
+    }
+
     @BeforeEach
     void setUp() {
-        context = TestContexts.appContext(clock);
+        context = newContext(clock);
         handler = new CardIssuanceHandler(context);
         merchant = Caller.merchant("mch_a", createProgram("prg_a"));
         otherProgramsMerchant = Caller.merchant("mch_b", createProgram("prg_b"));

@@ -33,9 +33,14 @@ class ProgramAdminHandlerTest {
     private AppContext context;
     private ProgramAdminHandler handler;
 
+    /** The table the handler runs on: in-process DynamoDB Local here; {@link ProgramAdminIT} runs every test on the emulator. */
+    AppContext newContext(java.time.Clock clock) {
+        return TestContexts.appContext(clock);
+    }
+
     @BeforeEach
     void setUp() {
-        context = TestContexts.appContext(clock);
+        context = newContext(clock);
         handler = new ProgramAdminHandler(context);
     }
 

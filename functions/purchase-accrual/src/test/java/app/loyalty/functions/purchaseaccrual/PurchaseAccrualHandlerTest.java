@@ -61,9 +61,14 @@ class PurchaseAccrualHandlerTest {
     private Card card;
     private int keys;
 
+    /** The table the handler runs on: in-process DynamoDB Local here; {@link PurchaseAccrualIT} runs every test on the emulator. */
+    AppContext newContext(java.time.Clock clock) {
+        return TestContexts.appContext(clock);
+    }
+
     @BeforeEach
     void setUp() {
-        context = TestContexts.appContext(clock);
+        context = newContext(clock);
         handler = new PurchaseAccrualHandler(context);
         fixtures = new Fixtures(context);
         fixtures.program(PROGRAM, "EUR", RULES);
