@@ -4,7 +4,6 @@ import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.http.Caller;
-import app.loyalty.shared.http.Json;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.TableSchema;
@@ -29,10 +28,11 @@ import java.util.Map;
 
 import static app.loyalty.shared.http.TestRequests.get;
 import static app.loyalty.shared.http.TestRequests.post;
+import static app.loyalty.shared.http.TestResponses.assertProblem;
+import static app.loyalty.shared.http.TestResponses.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CardIssuanceHandlerTest {
-    private static final String PROBLEMS = "https://api.loyalty.example/problems/";
     private static final String ENROL = """
             {"profile":{"name":"Ada Lovelace","phone":"+447700900123","email":"ada@example.com","birthDate":"1990-12-10"},
              "consents":{"sms":true,"email":false,"push":false},"kind":"customer"}""";
@@ -275,19 +275,5 @@ class CardIssuanceHandlerTest {
         // A Scan is fine in a test on its own small table; production code never scans.
         return context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items().stream()
                 .filter(item -> item.get(TableSchema.SK).s().equals(sortKey)).toList();
-    }
-
-    private static void assertProblem(APIGatewayV2HTTPResponse response, int status, String type) {
-        assertThat(response.getStatusCode()).isEqualTo(status);
-        assertThat(response.getHeaders()).containsEntry("Content-Type", "application/problem+json");
-        assertThat(json(response).get("type").asText()).isEqualTo(PROBLEMS + type);
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (Exception e) {
-            throw new AssertionError("Not JSON: " + response.getBody(), e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package app.loyalty.functions.programadmin;
 
 import app.loyalty.shared.auth.ApiKeys;
 import app.loyalty.shared.http.Caller;
-import app.loyalty.shared.http.Json;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.TableSchema;
 import app.loyalty.shared.testing.MutableClock;
@@ -24,10 +23,11 @@ import java.util.Map;
 
 import static app.loyalty.shared.http.TestRequests.get;
 import static app.loyalty.shared.http.TestRequests.post;
+import static app.loyalty.shared.http.TestResponses.assertProblem;
+import static app.loyalty.shared.http.TestResponses.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProgramAdminHandlerTest {
-    private static final String PROBLEMS = "https://api.loyalty.example/problems/";
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private AppContext context;
@@ -152,18 +152,5 @@ class ProgramAdminHandlerTest {
     private List<Map<String, AttributeValue>> items() {
         return context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items().stream()
                 .filter(item -> !item.get(TableSchema.PK).s().startsWith("IDEMPOTENCY#")).toList();
-    }
-
-    private static void assertProblem(APIGatewayV2HTTPResponse response, int status, String type) {
-        assertThat(response.getStatusCode()).isEqualTo(status);
-        assertThat(json(response).get("type").asText()).isEqualTo(PROBLEMS + type);
-    }
-
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (Exception e) {
-            throw new AssertionError("Not JSON: " + response.getBody(), e);
-        }
     }
 }

@@ -9,7 +9,6 @@ import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.Caller;
-import app.loyalty.shared.http.Json;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.LedgerEntryItems;
@@ -37,6 +36,8 @@ import java.util.Map;
 import java.util.Set;
 
 import static app.loyalty.shared.http.TestRequests.post;
+import static app.loyalty.shared.http.TestResponses.assertProblem;
+import static app.loyalty.shared.http.TestResponses.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PurchaseAccrualHandlerTest {
@@ -484,18 +485,5 @@ class PurchaseAccrualHandlerTest {
 
     private String key() {
         return "test-key-" + String.format("%05d", ++keys);
-    }
-
-    static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return Json.MAPPER.readTree(response.getBody());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    static void assertProblem(APIGatewayV2HTTPResponse response, int status, String type) {
-        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(status);
-        assertThat(json(response).get("type").asText()).isEqualTo("https://api.loyalty.example/problems/" + type);
     }
 }
