@@ -1,5 +1,6 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.Member;
@@ -37,11 +38,11 @@ final class MemberViews {
     record CardSummary(String cardNumber, String status) {
     }
 
-    record Balance(long available, long pending, long expiringSoon, Instant expiringSoonBefore) {
+    record BalanceView(long available, long pending, long expiringSoon, Instant expiringSoonBefore) {
     }
 
     record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
-                      CardSummary card, Balance balance, String tier, int discountBp, long rollingSpend,
+                      CardSummary card, BalanceView balance, String tier, int discountBp, long rollingSpend,
                       String currency, Instant enrolledAt) {
         /**
          * The view without personal data: what enrolment answers, because that answer is stored for replays and
@@ -59,20 +60,7 @@ final class MemberViews {
 
     MemberView view(Member member, Card card, Program program, List<PointsLot> lots, long rollingSpend) {
         Instant now = clock.instant();
-        Instant soon = now.plus(EXPIRING_SOON);
-        long available = 0;
-        long pending = 0;
-        long expiringSoon = 0;
-        for (PointsLot lot : lots) {
-            if (lot.isAvailableAt(now)) {
-                available += lot.remaining();
-                if (lot.isExpiredAt(soon)) {
-                    expiringSoon += lot.remaining();
-                }
-            } else if (lot.isPendingAt(now)) {
-                pending += lot.remaining();
-            }
-        }
+        Balance balance = Balance.of(lots, now, EXPIRING_SOON);
         ProgramRules rules = program.rules();
         var profile = member.profile();
         return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
@@ -80,7 +68,7 @@ final class MemberViews {
                 new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
                 new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
                 new CardSummary(card.cardNumber(), card.status().name().toLowerCase(Locale.ROOT)),
-                new Balance(available, pending, expiringSoon, soon),
+                new BalanceView(balance.available(), balance.pending(), balance.expiringSoon(), now.plus(EXPIRING_SOON)),
                 rules.tierFor(rollingSpend).name(), rules.discount().discountBpFor(rollingSpend), rollingSpend,
                 program.currency(), member.enrolledAt());
     }
