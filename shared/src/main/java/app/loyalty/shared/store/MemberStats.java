@@ -27,7 +27,7 @@ public final class MemberStats {
     public static final String SPEND_BY_MONTH = "spendByMonth";
     public static final String POINTS_BY_DAY = "pointsByDay";
     /** Days of pointsByDay kept: older days are pruned by later purchases (only the purchase's own day is capped). */
-    static final int POINTS_BY_DAY_KEPT = 7;
+    public static final int POINTS_BY_DAY_KEPT = 7;
     private static final int MAX_PRUNED_PER_WRITE = 10;
 
     private MemberStats() {

@@ -63,6 +63,8 @@ final class Purchases {
     static final int MAX_LINES = 200;
     static final long MAX_QUANTITY = 10_000;
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** How late a purchase may be posted; within the days MemberStats keeps per-day points for the cap. */
+    static final Duration MAX_POSTING_DELAY = Duration.ofDays(MemberStats.POINTS_BY_DAY_KEPT - 1);
     static final Duration EXPIRING_SOON = Duration.ofDays(30);
 
     private final MemberRepository members;
@@ -198,6 +200,12 @@ final class Purchases {
         Instant purchasedAt = body.purchasedAt() == null ? now : body.purchasedAt();
         if (purchasedAt.isAfter(now.plus(MAX_CLOCK_SKEW))) {
             throw ApiException.validation("purchasedAt is more than 5 minutes in the future");
+        }
+        // Late posting (an offline till catching up) is fine for a few days; older dates would dodge the daily
+        // cap, whose per-day counters are kept only that long, and are refused.
+        if (purchasedAt.isBefore(now.minus(MAX_POSTING_DELAY))) {
+            throw ApiException.validation("purchasedAt is more than " + MAX_POSTING_DELAY.toDays()
+                    + " days in the past; post purchases when they happen");
         }
         var existing = orders.find(caller.merchantId(), body.orderId());
         if (existing.isPresent()) {

@@ -147,7 +147,8 @@ final class Returns {
         if (toReverse > 0) {
             String entryId = Ids.newId("ent");
             ReversalOutcome outcome = ledger.reverseOrder(
-                    new EntryMeta(entryId, now, Actor.merchant(caller.merchantId()), "return"), orderId, toReverse);
+                    new EntryMeta(entryId, now, Actor.merchant(caller.merchantId()), "return"), caller.merchantId(), orderId,
+                    toReverse);
             for (PointsLot changed : outcome.change().changedLots()) {
                 items.add(updateRemaining(ledger.lot(changed.lotId()).orElseThrow(), changed));
             }

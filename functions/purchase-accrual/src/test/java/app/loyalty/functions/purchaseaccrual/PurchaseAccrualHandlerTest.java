@@ -136,16 +136,27 @@ class PurchaseAccrualHandlerTest {
     }
 
     @Test
-    void purchase_isAvailableAtOnce_whenRecordedAfterItsReturnsWindowHasPassed() {
+    void purchase_postedLate_staysPendingUntilItsReturnsWindowEnds_countedFromThePurchase() {
         JsonNode body = json(purchase("""
                 {"memberId":"%s","orderId":"o-late","total":{"amount":1000,"currency":"EUR"},
-                 "purchasedAt":"2026-11-03T09:30:00Z"}""".formatted(MEMBER)));
+                 "purchasedAt":"2026-11-20T09:30:00Z"}""".formatted(MEMBER)));
 
-        // the 14-day window ended on 17 November; the lot cannot be available before it is recorded
-        assertThat(body.get("status").asText()).isEqualTo("available");
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-11-23T09:30:00Z");
-        assertThat(body.get("expiresAt").asText()).isEqualTo("2027-11-23T09:30:00Z");
-        assertThat(body.at("/balance/available").asLong()).isEqualTo(10);
+        assertThat(body.get("status").asText()).isEqualTo("pending");
+        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-04T09:30:00Z");
+    }
+
+    @Test
+    void purchase_is400AndWritesNothing_whenPostedLaterThanThePostingDelay() {
+        // older dates would skip the returns window and find the daily cap's counters already pruned
+        assertProblem(purchase("""
+                {"memberId":"%s","orderId":"o-ancient","total":{"amount":1000,"currency":"EUR"},
+                 "purchasedAt":"2026-11-03T09:30:00Z"}""".formatted(MEMBER)), 400, "validation-failed");
+        assertProblem(purchase("""
+                {"memberId":"%s","orderId":"o-ancient","total":{"amount":1000,"currency":"EUR"},
+                 "purchasedAt":"-999999999-01-01T00:00:00Z"}""".formatted(MEMBER)), 400, "validation-failed");
+        assertThat(json(handler.handleRequest(post(PURCHASES, merchant, key(), """
+                {"memberId":"%s","orderId":"o-ancient","total":{"amount":1000,"currency":"EUR"}}""".formatted(MEMBER)), null))
+                .get("pointsEarned").asLong()).isEqualTo(10);
     }
 
     @Test

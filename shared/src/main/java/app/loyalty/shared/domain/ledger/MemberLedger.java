@@ -102,11 +102,11 @@ public record MemberLedger(String memberId, String programId, List<PointsLot> lo
      *
      * @throws IllegalArgumentException if {@code points} exceeds what the order's lots were ever worth
      */
-    public ReversalOutcome reverseOrder(EntryMeta meta, String orderId, long points) {
+    public ReversalOutcome reverseOrder(EntryMeta meta, String merchantId, String orderId, long points) {
         Checks.requireText(orderId, "orderId");
         Checks.requirePositive(points, "points to reverse");
         Instant now = meta.at();
-        List<PointsLot> orderLots = lots.stream().filter(lot -> lot.isFromOrder(orderId))
+        List<PointsLot> orderLots = lots.stream().filter(lot -> lot.isFromOrder(merchantId, orderId))
                 .sorted(Comparator.comparing((PointsLot lot) -> !lot.isPendingAt(now)).thenComparing(Spending.ORDER))
                 .toList();
         long earnedByOrder = orderLots.stream().mapToLong(PointsLot::amount).sum();
@@ -118,7 +118,7 @@ public record MemberLedger(String memberId, String programId, List<PointsLot> lo
         long takenFromOrder = Spending.sum(fromOrder);
 
         List<PointsLot> otherAvailable = lots.stream()
-                .filter(lot -> !lot.isFromOrder(orderId) && lot.isAvailableAt(now))
+                .filter(lot -> !lot.isFromOrder(merchantId, orderId) && lot.isAvailableAt(now))
                 .sorted(Spending.ORDER).toList();
         List<LotAllocation> fromOthers = Spending.takeInOrder(otherAvailable, points - takenFromOrder);
         long takenFromOthers = Spending.sum(fromOthers);

@@ -57,8 +57,9 @@ public record PointsLot(String lotId, String memberId, long amount, long remaini
         return availableAt.isAfter(now) && !isExpiredAt(now);
     }
 
-    public boolean isFromOrder(String orderId) {
-        return sourceOrderId != null && sourceOrderId.equals(orderId);
+    /** Earned by this merchant's order: order ids are unique per merchant only, so the merchant is part of the key. */
+    public boolean isFromOrder(String merchantId, String orderId) {
+        return sourceOrderId != null && sourceOrderId.equals(orderId) && issuingMerchantId.equals(merchantId);
     }
 
     public boolean isExhausted() {

@@ -98,6 +98,8 @@ class MemberLedgerPropertiesTest {
         private Instant now = START;
         private final List<LedgerEntry> entries = new ArrayList<>();
         private final List<String> orders = new ArrayList<>();
+        /** Order ids are unique per merchant only; the issuing merchant is part of an order's identity. */
+        private final java.util.Map<String, String> orderMerchants = new java.util.HashMap<>();
         private final Map<String, Long> reversedByOrder = new HashMap<>();
         private final List<LedgerEntry> unrestoredRedemptions = new ArrayList<>();
         private int nextId;
@@ -123,6 +125,7 @@ class MemberLedgerPropertiesTest {
             commit(ledger.accrue(meta("purchase"), new Accrual(accrue.points(), MERCHANTS.get(accrue.merchant()),
                     orderId, now.plus(Duration.ofHours(accrue.pendingHours())), expiresAt)));
             orders.add(orderId);
+            orderMerchants.put(orderId, MERCHANTS.get(accrue.merchant()));
         }
 
         private void spend(long points) {
@@ -156,20 +159,20 @@ class MemberLedgerPropertiesTest {
                 return;
             }
             String orderId = orders.get(reverse.orderPick() % orders.size());
-            long earned = ledger.lots().stream().filter(lot -> lot.isFromOrder(orderId)).mapToLong(PointsLot::amount).sum();
+            long earned = ledger.lots().stream().filter(lot -> lot.isFromOrder(orderMerchants.get(orderId), orderId)).mapToLong(PointsLot::amount).sum();
             long leftToReverse = earned - reversedByOrder.getOrDefault(orderId, 0L);
             if (leftToReverse == 0) {
                 return;
             }
             long points = 1 + (reverse.points() - 1) % leftToReverse;
-            ReversalOutcome outcome = ledger.reverseOrder(meta("return"), orderId, points);
+            ReversalOutcome outcome = ledger.reverseOrder(meta("return"), orderMerchants.get(orderId), orderId, points);
             assertThat(outcome.reversed() + outcome.unrecovered()).isEqualTo(points);
             assertThat(outcome.change().points()).isEqualTo(-outcome.reversed());
             commit(outcome.change());
             reversedByOrder.merge(orderId, points, Long::sum);
             if (outcome.unrecovered() > 0) {
                 // The policy leaves points untaken only when nothing it may take is left.
-                assertThat(ledger.lots()).filteredOn(lot -> lot.isFromOrder(orderId) || lot.isAvailableAt(now))
+                assertThat(ledger.lots()).filteredOn(lot -> lot.isFromOrder(orderMerchants.get(orderId), orderId) || lot.isAvailableAt(now))
                         .allSatisfy(lot -> assertThat(lot.remaining()).isZero());
             }
         }

@@ -14,12 +14,25 @@ import org.junit.jupiter.api.Test;
 class ReverseOrderTest {
 
     @Test
+    void reverse_neverTakesAnotherMerchantsLotWithTheSameOrderId() {
+        MemberLedger ledger = ledgerOf(
+                lot("partner-pending").points(100).order("shared-1").merchant("mch_partner")
+                        .earnedAt(T0).availableAt(T0.plus(days(14))).expiresAt(T0.plus(days(400))),
+                lot("own").points(100).order("shared-1").expiresAt(T0.plus(days(300))));
+
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "shared-1", 100);
+
+        assertThat(outcome.change().entry().allocations()).containsExactly(new LotAllocation("own", 100));
+        assertThat(outcome.change().ledger().lot("partner-pending").orElseThrow().remaining()).isEqualTo(100);
+    }
+
+    @Test
     void reverse_takesTheOrdersOwnPointsFirst_leavingOtherLotsAlone() {
         MemberLedger ledger = ledgerOf(
                 lot("other").points(100).expiresAt(T0.plus(days(1))),
                 lot("order").points(50).order("ord_1").expiresAt(T0.plus(days(300))));
 
-        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 20);
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 20);
 
         assertThat(outcome.change().entry().allocations()).containsExactly(new LotAllocation("order", 20));
         assertThat(outcome.change().entry().type()).isEqualTo(EntryType.REVERSE);
@@ -36,7 +49,7 @@ class ReverseOrderTest {
                 lot("order-pending").points(10).order("ord_1").earnedAt(T0).availableAt(T0.plus(days(14)))
                         .expiresAt(T0.plus(days(400))));
 
-        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 15);
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 15);
 
         assertThat(outcome.change().entry().allocations())
                 .containsExactly(new LotAllocation("order-pending", 10), new LotAllocation("order-available", 5));
@@ -51,7 +64,7 @@ class ReverseOrderTest {
                 lot("other-pending").points(100).earnedAt(T0).availableAt(T0.plus(days(1))),
                 lot("other-expired").points(100).expiresAt(T0));
 
-        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 40);
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 40);
 
         assertThat(outcome.change().entry().allocations()).containsExactly(new LotAllocation("order", 10),
                 new LotAllocation("other-soon", 15), new LotAllocation("other-late", 15));
@@ -66,7 +79,7 @@ class ReverseOrderTest {
                 lot("order").points(50).remaining(5).order("ord_1"),
                 lot("other").points(10));
 
-        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 50);
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 50);
 
         assertThat(outcome.reversed()).isEqualTo(15);
         assertThat(outcome.unrecovered()).isEqualTo(35);
@@ -80,7 +93,7 @@ class ReverseOrderTest {
     void reverse_withNothingLeftAnywhere_writesNoEntry_andReportsEverythingUnrecovered() {
         MemberLedger ledger = ledgerOf(lot("order").points(50).remaining(0).order("ord_1"));
 
-        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 50);
+        ReversalOutcome outcome = ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 50);
 
         assertThat(outcome.change().isEmpty()).isTrue();
         assertThat(outcome.change().ledger()).isEqualTo(ledger);
@@ -91,9 +104,9 @@ class ReverseOrderTest {
     void reverse_refusesMorePointsThanTheOrderEverEarned() {
         MemberLedger ledger = ledgerOf(lot("order").points(50).order("ord_1"), lot("other").points(500));
 
-        assertThatThrownBy(() -> ledger.reverseOrder(meta("ent_rev", T0), "ord_1", 51))
+        assertThatThrownBy(() -> ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_1", 51))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ledger.reverseOrder(meta("ent_rev", T0), "ord_unknown", 1))
+        assertThatThrownBy(() -> ledger.reverseOrder(meta("ent_rev", T0), LotBuilder.MERCHANT, "ord_unknown", 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
