@@ -73,10 +73,16 @@ public final class ApiRequest {
         return caller;
     }
 
+    /** Longest id any route takes; a longer one names nothing, and DynamoDB would refuse it as a key. */
+    static final int MAX_PATH_PARAMETER = 128;
+
     public String pathParameter(String name) {
         String value = pathParameters.get(name);
         if (value == null || value.isBlank()) {
             throw ApiException.validation("Missing path parameter " + name);
+        }
+        if (value.length() > MAX_PATH_PARAMETER) {
+            throw ApiException.notFound(name + " of " + value.length() + " characters");
         }
         return value;
     }
@@ -128,7 +134,11 @@ public final class ApiRequest {
             if (cause instanceof ApiException api) {
                 throw api;
             }
-            throw ApiException.validation(cause != null && cause.getMessage() != null ? cause.getMessage() : "Invalid value");
+            // Only our own validation messages are meant for clients; anything else would leak Java internals.
+            if (cause instanceof IllegalArgumentException invalid && invalid.getMessage() != null) {
+                throw ApiException.validation(invalid.getMessage());
+            }
+            throw ApiException.validation("Invalid value for '" + fieldPath(e) + "'");
         } catch (InvalidFormatException e) {
             throw ApiException.validation("Invalid value for '" + fieldPath(e) + "'");
         } catch (MismatchedInputException e) {
@@ -150,7 +160,7 @@ public final class ApiRequest {
         }
     }
 
-    private static String fieldPath(MismatchedInputException e) {
+    private static String fieldPath(com.fasterxml.jackson.databind.JsonMappingException e) {
         String path = e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                 .collect(Collectors.joining("."));

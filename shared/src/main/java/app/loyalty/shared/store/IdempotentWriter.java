@@ -183,6 +183,12 @@ public final class IdempotentWriter {
         if (conditionFailed) {
             return new ApiException(ProblemType.CONFLICT, "The state changed while the request ran; retry it");
         }
+        // Contention that outlasted every backed-off attempt: nothing was written, so the client may simply retry.
+        boolean contended = reasons.stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
+        if (contended) {
+            return new ApiException(ProblemType.CONFLICT,
+                    "Too many concurrent changes to the same member; nothing was written, retry shortly");
+        }
         throw cause;
     }
 

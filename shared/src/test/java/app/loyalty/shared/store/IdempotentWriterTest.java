@@ -69,13 +69,13 @@ class IdempotentWriterTest {
     }
 
     @Test
-    void execute_givesUpWithTheCancellation_whenConflictOnAnotherItemPersists() {
+    void execute_givesUpWithARetryable409_whenConflictOnAnotherItemPersists() {
         for (int i = 0; i < 20; i++) {
             dynamo.cancelNextWith(CONFLICT, NONE);
         }
 
         assertThatThrownBy(() -> writer.execute(purchase(), this::oneStateItem))
-                .isInstanceOf(TransactionCanceledException.class);
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.CONFLICT));
         assertThat(dynamo.transactions).as("bounded retries").hasValue(8);
     }
 

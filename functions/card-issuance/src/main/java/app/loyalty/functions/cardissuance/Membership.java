@@ -46,7 +46,14 @@ final class Membership {
         this.views = new MemberViews(clock);
     }
 
-    record EnrolRequest(MemberProfile profile, Consents consents, String kind) {
+    record EnrolRequest(MemberProfile profile, ConsentsBody consents, String kind) {
+    }
+
+    /** Consents as sent: a channel left out (or null) has no consent. */
+    record ConsentsBody(Boolean sms, Boolean email, Boolean push) {
+        Consents toConsents() {
+            return new Consents(Boolean.TRUE.equals(sms), Boolean.TRUE.equals(email), Boolean.TRUE.equals(push));
+        }
     }
 
     record ReplaceCardRequest(String reason) {
@@ -86,7 +93,7 @@ final class Membership {
                     .orElseThrow(() -> new IllegalStateException("Authorized merchant's program is missing: " + caller.programId()));
             Card card = Card.issue(CardNumber.generate(), Ids.newId("mbr"), program.programId(), now);
             Member member = new Member(card.memberId(), program.programId(), kind, body.profile(),
-                    body.consents() == null ? Consents.NONE : body.consents(), Member.Status.ACTIVE,
+                    body.consents() == null ? Consents.NONE : body.consents().toConsents(), Member.Status.ACTIVE,
                     card.cardNumber(), now, caller.merchantId());
             List<DomainEvent> events = List.of(
                     event("MemberEnrolled", now, program.programId(), Map.of(

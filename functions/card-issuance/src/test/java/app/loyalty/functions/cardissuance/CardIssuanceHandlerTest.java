@@ -130,6 +130,7 @@ class CardIssuanceHandlerTest {
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"2999-01-01\"}}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"kind\":\"vip\"}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"consents\":{\"sms\":\"yes\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":null}}}",
             "{\"consents\":{\"sms\":true}}"})
     void enrol_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
@@ -166,6 +167,22 @@ class CardIssuanceHandlerTest {
         assertThat(read.get("rollingSpend").asLong()).isEqualTo(10_000);
         assertThat(read.get("tier").asText()).isEqualTo("gold");
         assertThat(read.get("discountBp").asInt()).isEqualTo(500);
+    }
+
+    @Test
+    void enrol_treatsAConsentLeftOutAsNoConsent() {
+        JsonNode member = json(enrol("consent-key-0001",
+                "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"consents\":{\"sms\":true}}"));
+
+        assertThat(member.at("/consents/sms").asBoolean()).isTrue();
+        assertThat(member.at("/consents/email").asBoolean()).isFalse();
+        assertThat(member.at("/consents/push").asBoolean()).isFalse();
+    }
+
+    @Test
+    void readMember_is404_forAnIdLongerThanAnyId() {
+        assertProblem(handler.handleRequest(get("GET /v1/members/{memberId}", Map.of("memberId", "m".repeat(3000)),
+                Map.of(), merchant), null), 404, "not-found");
     }
 
     @Test

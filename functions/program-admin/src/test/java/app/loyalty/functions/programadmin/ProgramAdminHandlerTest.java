@@ -76,6 +76,19 @@ class ProgramAdminHandlerTest {
     }
 
     @Test
+    void createProgram_fillsInDefaults_forPartsOfRulesLeftOut() {
+        JsonNode program = json(handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-03",
+                "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"earn\":{\"points\":2},\"discount\":{\"scheme\":\"FIXED\",\"fixedBp\":300}}}"), null));
+
+        assertThat(program.at("/rules/earn/points").asLong()).isEqualTo(2);
+        assertThat(program.at("/rules/earn/perAmount").asLong()).isEqualTo(100);
+        assertThat(program.at("/rules/pendingDays").asInt()).isEqualTo(14);
+        assertThat(program.at("/rules/discount/windowDays").asInt()).isEqualTo(365);
+        assertThat(program.at("/rules/discount/fixedBp").asInt()).isEqualTo(300);
+        assertThat(program.at("/rules/expiry/days").asInt()).isEqualTo(365);
+    }
+
+    @Test
     void programRoutes_are403_forMerchantKeys() {
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs",
                 Caller.merchant("mch_a", "prg_a"), "program-key-02", "{\"name\":\"Club\",\"currency\":\"EUR\"}"), null);

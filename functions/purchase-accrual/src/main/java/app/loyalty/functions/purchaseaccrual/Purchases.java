@@ -117,6 +117,9 @@ final class Purchases {
             if ((cardNumber == null) == (memberId == null)) {
                 throw new IllegalArgumentException("send exactly one of cardNumber and memberId");
             }
+            if (memberId != null && !ID.matcher(memberId).matches()) {
+                throw new IllegalArgumentException("memberId must be 1-64 characters: letters, digits, . _ : -");
+            }
             if (orderId == null || !ID.matcher(orderId).matches()) {
                 throw new IllegalArgumentException("orderId must be 1-64 characters: letters, digits, . _ : -");
             }

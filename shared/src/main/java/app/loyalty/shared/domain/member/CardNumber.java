@@ -25,7 +25,7 @@ public record CardNumber(String value) {
     }
 
     public static boolean isValid(String candidate) {
-        if (candidate == null || candidate.length() != LENGTH || !candidate.chars().allMatch(Character::isDigit)) {
+        if (candidate == null || candidate.length() != LENGTH || !candidate.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return false;
         }
         return checkDigit(candidate.substring(0, LENGTH - 1)) == candidate.charAt(LENGTH - 1) - '0';

@@ -10,13 +10,17 @@ import java.util.Set;
  * with a name and a currency alone. Amounts are minor units of the program currency; percentages are whole
  * basis points (1 % = 100 bp) so no rule ever needs a double.
  */
-public record ProgramRules(Earn earn, Earn staffEarn, int pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
 
-    public static final ProgramRules DEFAULT = new ProgramRules(Earn.DEFAULT, null, 14, Expiry.DEFAULT, Discount.NONE,
+    /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
+    public static final int DEFAULT_PENDING_DAYS = 14;
+
+    public static final ProgramRules DEFAULT = new ProgramRules(Earn.DEFAULT, null, DEFAULT_PENDING_DAYS, Expiry.DEFAULT, Discount.NONE,
             List.of(new Tier("base", 0)));
 
     public ProgramRules {
         earn = earn == null ? Earn.DEFAULT : earn;
+        pendingDays = pendingDays == null ? DEFAULT_PENDING_DAYS : pendingDays;
         expiry = expiry == null ? Expiry.DEFAULT : expiry;
         discount = discount == null ? Discount.NONE : discount;
         tiers = tiers == null || tiers.isEmpty() ? List.of(new Tier("base", 0))
@@ -53,12 +57,23 @@ public record ProgramRules(Earn earn, Earn staffEarn, int pendingDays, Expiry ex
      * Categories and SKUs can be excluded or multiplied; a basket under {@code minimumBasket} earns nothing;
      * caps limit one purchase and one member's day (null = no cap).
      */
-    public record Earn(long points, long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
-                       Map<String, Integer> categoryMultiplierBp, long minimumBasket, Long maxPointsPerPurchase,
+    public record Earn(Long points, Long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
+                       Map<String, Integer> categoryMultiplierBp, Long minimumBasket, Long maxPointsPerPurchase,
                        Long maxPointsPerDay) {
         public static final Earn DEFAULT = new Earn(1, 100, Set.of(), Set.of(), Map.of(), 0, null, null);
 
+        /** For code: whole numbers in, so call sites can write plain literals. */
+        public Earn(long points, long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
+                    Map<String, Integer> categoryMultiplierBp, long minimumBasket, Long maxPointsPerPurchase,
+                    Long maxPointsPerDay) {
+            this(Long.valueOf(points), Long.valueOf(perAmount), excludedCategories, excludedSkus, categoryMultiplierBp,
+                    Long.valueOf(minimumBasket), maxPointsPerPurchase, maxPointsPerDay);
+        }
+
         public Earn {
+            points = points == null ? 1L : points;
+            perAmount = perAmount == null ? 100L : perAmount;
+            minimumBasket = minimumBasket == null ? 0L : minimumBasket;
             excludedCategories = excludedCategories == null ? Set.of() : Set.copyOf(excludedCategories);
             excludedSkus = excludedSkus == null ? Set.of() : Set.copyOf(excludedSkus);
             categoryMultiplierBp = categoryMultiplierBp == null ? Map.of() : Map.copyOf(categoryMultiplierBp);
@@ -101,7 +116,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, int pendingDays, Expiry ex
      * highest step the member's spend over the last {@code windowDays} reaches, so it falls again when the
      * member buys less). Also how much of a bill points may pay.
      */
-    public record Discount(Scheme scheme, int fixedBp, List<Step> steps, int windowDays, int maxPointsPaymentBp) {
+    public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp) {
         public enum Scheme { NONE, FIXED, CUMULATIVE }
 
         public record Step(long minSpend, int discountBp) {
@@ -113,6 +128,9 @@ public record ProgramRules(Earn earn, Earn staffEarn, int pendingDays, Expiry ex
             if (scheme == null) {
                 throw new IllegalArgumentException("discount.scheme is required");
             }
+            fixedBp = fixedBp == null ? 0 : fixedBp;
+            windowDays = windowDays == null ? 365 : windowDays;
+            maxPointsPaymentBp = maxPointsPaymentBp == null ? 5000 : maxPointsPaymentBp;
             steps = steps == null ? List.of() : steps.stream().sorted(Comparator.comparingLong(Step::minSpend)).toList();
             if (fixedBp < 0 || fixedBp > 10_000 || maxPointsPaymentBp < 0 || maxPointsPaymentBp > 10_000) {
                 throw new IllegalArgumentException("discount percentages are basis points 0..10000");
