@@ -131,7 +131,9 @@ class CardIssuanceHandlerTest {
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"kind\":\"vip\"}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"consents\":{\"sms\":\"yes\"}}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":null}}}",
-            "{\"consents\":{\"sms\":true}}"})
+            "{\"consents\":{\"sms\":true}}",
+            "{\"profile\":{\"name\":\"Ada\\u202e\",\"phone\":\"+447700900123\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":5}}}"})
     void enrol_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
 

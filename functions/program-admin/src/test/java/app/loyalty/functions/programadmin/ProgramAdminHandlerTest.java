@@ -63,6 +63,8 @@ class ProgramAdminHandlerTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "{\"name\":\"Club\",\"currency\":\"EURO\"}",
+            "{\"name\":\"Club\",\"currency\":\"XXX\"}",
+            "{\"name\":42,\"currency\":\"EUR\"}",
             "{\"name\":\"\",\"currency\":\"EUR\"}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"owner\":\"x\"}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":-1}}",

@@ -19,6 +19,10 @@ public record MemberProfile(String name, String phone, String email, LocalDate b
             throw new IllegalArgumentException("profile.name is required, at most 100 characters");
         }
         name = name.strip();
+        // Control and invisible formatting characters (NUL, right-to-left overrides) would reach SMS and email.
+        if (name.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
+            throw new IllegalArgumentException("profile.name must not contain control or formatting characters");
+        }
         if (phone == null && email == null) {
             throw new IllegalArgumentException("profile needs a phone or an email");
         }

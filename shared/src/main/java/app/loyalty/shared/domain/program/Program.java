@@ -11,7 +11,10 @@ public record Program(String programId, String name, String currency, ProgramRul
             throw new IllegalArgumentException("name is required, at most 100 characters");
         }
         try {
-            Currency.getInstance(currency);
+            // XXX, XAU and the like are codes without minor units: no money a checkout charges in.
+            if (Currency.getInstance(currency).getDefaultFractionDigits() < 0) {
+                throw new IllegalArgumentException("currency must be a currency with minor units, such as EUR");
+            }
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IllegalArgumentException("currency must be an ISO 4217 code such as EUR");
         }
