@@ -1,6 +1,11 @@
 package app.loyalty.shared.domain.earn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import app.loyalty.shared.domain.Money;
 import app.loyalty.shared.domain.member.MemberKind;
@@ -10,59 +15,57 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class EarnCalculatorPropertiesTest {
 
     private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
     private static final List<String> CATEGORIES = List.of("food", "drinks", "tobacco", "promo");
 
-    @Provide
-    Arbitrary<EarnRules> rules() {
-        return Combinators.combine(
-                Arbitraries.longs().between(0, 1000), Arbitraries.longs().between(1, 100_000),
-                Arbitraries.integers().between(0, 100_000), Arbitraries.longs().between(0, 50_000),
-                Arbitraries.longs().between(0, 10_000).injectNull(0.5), Arbitraries.longs().between(0, 10_000).injectNull(0.5))
-                .as((points, per, promoBps, minimum, purchaseCap, dayCap) -> new EarnRules(new EarnRate(points, per),
+    private static Gen<EarnRules> rules() {
+        Gen<EarnRate> rate = longs().between(0, 1000).zip(longs().between(1, 100_000), EarnRate::new);
+        return rate.zip(integers().between(0, 100_000), longs().between(0, 50_000),
+                capOrNone(longs().between(0, 10_000)), capOrNone(longs().between(0, 10_000)),
+                (earnRate, promoBps, minimum, purchaseCap, dayCap) -> new EarnRules(earnRate,
                         Set.of("tobacco"), Set.of("sku-3"), Map.of("promo", promoBps, "drinks", 20_000),
-                        Money.of(minimum, "EUR"), purchaseCap == null ? EarnRules.NO_CAP : purchaseCap,
-                        dayCap == null ? EarnRules.NO_CAP : dayCap, 0, ExpiryPolicy.NEVER, null));
+                        Money.of(minimum, "EUR"), purchaseCap, dayCap, 0, ExpiryPolicy.NEVER, null));
     }
 
-    @Provide
-    Arbitrary<List<BasketLine>> lines() {
-        Arbitrary<BasketLine> line = Combinators.combine(Arbitraries.integers().between(0, 5),
-                Arbitraries.of(CATEGORIES), Arbitraries.longs().between(1, 50), Arbitraries.longs().between(0, 1_000_000))
-                .as((sku, category, quantity, price) -> new BasketLine("sku-" + sku, category, quantity, price));
-        return line.list().ofMinSize(1).ofMaxSize(8);
+    /** Half the time no cap at all, so both capped and uncapped programs are covered. */
+    private static Gen<Long> capOrNone(Gen<Long> cap) {
+        return arbitrary().pick(true, false).zip(cap, (capped, value) -> capped ? value : EarnRules.NO_CAP);
     }
 
-    @Property(tries = 1000)
-    void points_equalTheExactFormulaRoundedDownOnce(@ForAll("rules") EarnRules rules, @ForAll("lines") List<BasketLine> lines,
-                                                    @ForAll @IntRange(min = 0, max = 100) int paidPercent,
-                                                    @ForAll @LongRange(min = 0, max = 20_000) long earnedToday) {
-        assertPointsEqualTheExactFormula(rules, lines, paidPercent, earnedToday);
+    private static Gen<List<BasketLine>> lines() {
+        Gen<BasketLine> line = integers().between(0, 5).zip(arbitrary().pick(CATEGORIES), longs().between(1, 50),
+                longs().between(0, 1_000_000),
+                (sku, category, quantity, price) -> new BasketLine("sku-" + sku, category, quantity, price));
+        return lists().of(line).ofSizeBetween(1, 8);
+    }
+
+    @Test
+    void points_equalTheExactFormulaRoundedDownOnce() {
+        qt().withExamples(1000)
+                .forAll(rules(), lines(), integers().between(0, 100), longs().between(0, 20_000))
+                .checkAssert(EarnCalculatorPropertiesTest::assertPointsEqualTheExactFormula);
     }
 
     /** Rates up to what a program accepts (10^6 points per minor unit) on baskets up to 10^10: no overflow. */
-    @Property(tries = 300)
-    void points_equalTheExactFormula_upToTheLargestRatesAndAmounts(
-            @ForAll @LongRange(min = 1, max = 1_000_000) long ratePoints, @ForAll @LongRange(min = 1, max = 1_000) long per,
-            @ForAll @IntRange(min = 0, max = 100_000) int promoBps, @ForAll @LongRange(min = 1, max = 10_000) long quantity,
-            @ForAll @LongRange(min = 0, max = 1_000_000) long unitPrice, @ForAll @IntRange(min = 0, max = 100) int paidPercent) {
-        EarnRules rules = new EarnRules(new EarnRate(ratePoints, per), Set.of(), Set.of(), Map.of("promo", promoBps),
-                Money.zero("EUR"), EarnRules.NO_CAP, EarnRules.NO_CAP, 0, ExpiryPolicy.NEVER, null);
-        List<BasketLine> lines = List.of(new BasketLine("big", "promo", quantity, unitPrice),
-                new BasketLine("small", "food", 1, 1));
+    @Test
+    void points_equalTheExactFormula_upToTheLargestRatesAndAmounts() {
+        Gen<EarnRate> rate = longs().between(1, 1_000_000).zip(longs().between(1, 1_000), EarnRate::new);
+        Gen<BasketLine> bigLine = longs().between(1, 10_000).zip(longs().between(0, 1_000_000),
+                (quantity, unitPrice) -> new BasketLine("big", "promo", quantity, unitPrice));
+        qt().withExamples(300)
+                .forAll(rate, integers().between(0, 100_000), bigLine, integers().between(0, 100))
+                .checkAssert((earnRate, promoBps, big, paidPercent) -> {
+                    EarnRules rules = new EarnRules(earnRate, Set.of(), Set.of(), Map.of("promo", promoBps),
+                            Money.zero("EUR"), EarnRules.NO_CAP, EarnRules.NO_CAP, 0, ExpiryPolicy.NEVER, null);
+                    List<BasketLine> lines = List.of(big, new BasketLine("small", "food", 1, 1));
 
-        assertPointsEqualTheExactFormula(rules, lines, paidPercent, 0);
+                    assertPointsEqualTheExactFormula(rules, lines, paidPercent, 0L);
+                });
     }
 
     private static void assertPointsEqualTheExactFormula(EarnRules rules, List<BasketLine> lines, int paidPercent,
@@ -90,39 +93,41 @@ class EarnCalculatorPropertiesTest {
         assertThat(earning.breakdown().eligibleAmount() + earning.breakdown().excludedAmount()).isEqualTo(total);
     }
 
-    @Property(tries = 500)
-    void splittingALineInTwo_neverChangesThePoints(@ForAll("rules") EarnRules rules, @ForAll("lines") List<BasketLine> lines,
-                                                   @ForAll @IntRange(min = 0, max = 7) int which) {
-        BasketLine line = lines.get(which % lines.size());
-        if (line.quantity() < 2) {
-            return;
-        }
-        List<BasketLine> split = new ArrayList<>(lines);
-        long firstPart = line.quantity() / 2;
-        split.set(which % lines.size(), new BasketLine(line.sku(), line.category(), firstPart, line.unitPriceMinor()));
-        split.add(new BasketLine(line.sku(), line.category(), line.quantity() - firstPart, line.unitPriceMinor()));
-        long total = lines.stream().mapToLong(BasketLine::lineTotal).sum();
+    @Test
+    void splittingALineInTwo_neverChangesThePoints() {
+        qt().withExamples(500).forAll(rules(), lines(), integers().between(0, 7)).checkAssert((rules, lines, which) -> {
+            BasketLine line = lines.get(which % lines.size());
+            if (line.quantity() < 2) {
+                return;
+            }
+            List<BasketLine> split = new ArrayList<>(lines);
+            long firstPart = line.quantity() / 2;
+            split.set(which % lines.size(), new BasketLine(line.sku(), line.category(), firstPart, line.unitPriceMinor()));
+            split.add(new BasketLine(line.sku(), line.category(), line.quantity() - firstPart, line.unitPriceMinor()));
+            long total = lines.stream().mapToLong(BasketLine::lineTotal).sum();
 
-        long whole = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, Money.of(total, "EUR"),
-                Money.zero("EUR"), 0, NOW)).points();
-        long parts = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, split, Money.of(total, "EUR"),
-                Money.zero("EUR"), 0, NOW)).points();
+            long whole = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, Money.of(total, "EUR"),
+                    Money.zero("EUR"), 0, NOW)).points();
+            long parts = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, split, Money.of(total, "EUR"),
+                    Money.zero("EUR"), 0, NOW)).points();
 
-        assertThat(parts).isEqualTo(whole);
+            assertThat(parts).isEqualTo(whole);
+        });
     }
 
-    @Property(tries = 500)
-    void payingMoreWithPoints_neverEarnsMore(@ForAll("rules") EarnRules rules, @ForAll("lines") List<BasketLine> lines,
-                                             @ForAll @IntRange(min = 0, max = 99) int paidPercent) {
-        long total = lines.stream().mapToLong(BasketLine::lineTotal).sum();
-        long paid = total * paidPercent / 100;
-        Money eurTotal = Money.of(total, "EUR");
+    @Test
+    void payingMoreWithPoints_neverEarnsMore() {
+        qt().withExamples(500).forAll(rules(), lines(), integers().between(0, 99)).checkAssert((rules, lines, paidPercent) -> {
+            long total = lines.stream().mapToLong(BasketLine::lineTotal).sum();
+            long paid = total * paidPercent / 100;
+            Money eurTotal = Money.of(total, "EUR");
 
-        long less = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, eurTotal,
-                Money.of(paid, "EUR"), 0, NOW)).points();
-        long more = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, eurTotal,
-                Money.of(Math.min(total, paid + 1 + total / 100), "EUR"), 0, NOW)).points();
+            long less = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, eurTotal,
+                    Money.of(paid, "EUR"), 0, NOW)).points();
+            long more = EarnCalculator.calculate(rules, new Purchase(MemberKind.CUSTOMER, lines, eurTotal,
+                    Money.of(Math.min(total, paid + 1 + total / 100), "EUR"), 0, NOW)).points();
 
-        assertThat(more).isLessThanOrEqualTo(less);
+            assertThat(more).isLessThanOrEqualTo(less);
+        });
     }
 }

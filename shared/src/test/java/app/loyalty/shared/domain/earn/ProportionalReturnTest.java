@@ -2,16 +2,15 @@ package app.loyalty.shared.domain.earn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import app.loyalty.shared.domain.Money;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
 class ProportionalReturnTest {
@@ -60,26 +59,28 @@ class ProportionalReturnTest {
         assertThat(new ProportionalReturn(70, eur(1000), eur(1000)).reversedSoFar()).isEqualTo(70);
     }
 
-    @Property(tries = 1000)
-    void returnsAddingUpToTheWholeOrder_reverseExactlyTheOriginalPoints_andNeverMoreOnTheWay(
-            @ForAll @LongRange(min = 0, max = 10_000_000) long points,
-            @ForAll @LongRange(min = 1, max = 10_000_000_000L) long amount,
-            @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 1, max = 1000) Integer> weights) {
-        List<Money> returns = split(amount, weights);
+    @Test
+    void returnsAddingUpToTheWholeOrder_reverseExactlyTheOriginalPoints_andNeverMoreOnTheWay() {
+        qt().withExamples(1000)
+                .forAll(longs().between(0, 10_000_000), longs().between(1, 10_000_000_000L),
+                        lists().of(integers().between(1, 1000)).ofSizeBetween(1, 12))
+                .checkAssert((points, amount, weights) -> {
+                    List<Money> returns = split(amount, weights);
 
-        List<Long> reversed = ProportionalReturn.pointsToReverse(points, eur(amount), returns);
+                    List<Long> reversed = ProportionalReturn.pointsToReverse(points, eur(amount), returns);
 
-        long cumulativePoints = 0;
-        long cumulativeAmount = 0;
-        for (int i = 0; i < reversed.size(); i++) {
-            assertThat(reversed.get(i)).isNotNegative();
-            cumulativePoints += reversed.get(i);
-            cumulativeAmount += returns.get(i).minorUnits();
-            assertThat(cumulativePoints).isLessThanOrEqualTo(points)
-                    .isEqualTo(BigInteger.valueOf(points).multiply(BigInteger.valueOf(cumulativeAmount))
-                            .divide(BigInteger.valueOf(amount)).longValueExact());
-        }
-        assertThat(cumulativePoints).isEqualTo(points);
+                    long cumulativePoints = 0;
+                    long cumulativeAmount = 0;
+                    for (int i = 0; i < reversed.size(); i++) {
+                        assertThat(reversed.get(i)).isNotNegative();
+                        cumulativePoints += reversed.get(i);
+                        cumulativeAmount += returns.get(i).minorUnits();
+                        assertThat(cumulativePoints).isLessThanOrEqualTo(points)
+                                .isEqualTo(BigInteger.valueOf(points).multiply(BigInteger.valueOf(cumulativeAmount))
+                                        .divide(BigInteger.valueOf(amount)).longValueExact());
+                    }
+                    assertThat(cumulativePoints).isEqualTo(points);
+                });
     }
 
     /** Splits an amount into positive parts roughly in proportion to the weights (fewer parts if it is small). */
