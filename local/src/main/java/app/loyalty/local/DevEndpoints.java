@@ -140,13 +140,14 @@ final class DevEndpoints {
         return Optional.empty();
     }
 
+    /** Answers end with a newline: these are read in a terminal, where the next prompt must not follow the JSON. */
     private static void ok(HttpExchange exchange, JsonNode body) throws IOException {
-        Exchanges.send(exchange, 200, "application/json", body.toString());
+        Exchanges.send(exchange, 200, "application/json", body + "\n");
     }
 
     private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
         ObjectNode problem = JSON.createObjectNode().put("type", "about:blank").put("title", title)
                 .put("status", status).put("detail", detail);
-        Exchanges.send(exchange, status, "application/problem+json", problem.toString());
+        Exchanges.send(exchange, status, "application/problem+json", problem + "\n");
     }
 }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -77,17 +78,18 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             Template template = Template.load(options.template(), options.region());
             SettableClock clock = new SettableClock(Clock.systemUTC());
-            String operatorKey = options.operatorKey().orElseGet(ApiKeys::generate);
+            String operatorKey = options.operatorKey().orElseGet(ApiKeys::generateOperatorKey);
 
+            // The API port first: a taken one (often a bin/local already running) is then reported at once.
+            HttpServer apiServer = bindApi(options.host(), options.port());
+            resources.add(() -> apiServer.stop(0));
+            URI url = URI.create("http://" + options.host() + ":" + apiServer.getAddress().getPort());
             DynamoDbLocal dynamoLocal = DynamoDbLocal.start(options.dataDirectory());
             resources.add(dynamoLocal);
             // Bound now, served later: the functions need its address before they are created, and it needs them.
             HttpServer awsServer = bind(options.host(), 0, "the AWS endpoint");
             resources.add(() -> awsServer.stop(0));
             URI awsEndpoint = URI.create("http://" + options.host() + ":" + awsServer.getAddress().getPort());
-            HttpServer apiServer = bind(options.host(), options.port(), "the API (set LOYALTY_PORT or --port)");
-            resources.add(() -> apiServer.stop(0));
-            URI url = URI.create("http://" + options.host() + ":" + apiServer.getAddress().getPort());
 
             Template.Table table = template.table();
             configureSdk(options.region(), dynamoLocal.endpoint(), awsEndpoint);
@@ -133,6 +135,24 @@ public final class LocalRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
+        }
+    }
+
+    private static HttpServer bindApi(String host, int port) {
+        try {
+            return HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (BindException e) {
+            throw new PortTakenException(host, port, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot listen on " + host + ":" + port + " for the API: " + e.getMessage(), e);
+        }
+    }
+
+    /** The API port is in use: a user's situation, not a bug, so its message is all that needs saying. */
+    public static final class PortTakenException extends RuntimeException {
+        PortTakenException(String host, int port, BindException cause) {
+            super("Port " + port + " on " + host + " is already in use (another bin/local?): stop that, or pick "
+                    + "another port with LOYALTY_PORT=" + (port + 1) + " or --port " + (port + 1) + ".", cause);
         }
     }
 

@@ -33,6 +33,10 @@ public final class Main {
         LocalRuntime runtime;
         try {
             runtime = LocalRuntime.start(options);
+        } catch (LocalRuntime.PortTakenException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
         } catch (RuntimeException | LinkageError e) {
             // DynamoDB Local's threads would keep a half-started JVM alive: report and leave.
             System.err.println("The local runtime did not start: " + e.getMessage());
@@ -89,6 +93,11 @@ public final class Main {
         throw new IllegalArgumentException("No template.yaml here or in a parent directory; pass --template FILE");
     }
 
+    /** The key as one shell word: generated keys need no quotes, a chosen one may. */
+    static String shellQuoted(String value) {
+        return value.matches("[A-Za-z0-9_.,:/@%+=-]+") ? value : "'" + value.replace("'", "'\\''") + "'";
+    }
+
     private static void printBanner(LocalRuntime runtime, LocalRuntime.Options options) {
         double startSeconds = runtime.startTime().toMillis() / 1000.0;
         double jvmSeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
@@ -99,6 +108,8 @@ public final class Main {
         out.append("  Operator key   ").append(runtime.operatorKey())
                 .append(options.operatorKey().isPresent() ? "  (from LOYALTY_OPERATOR_KEY)" : "  (generated; set LOYALTY_OPERATOR_KEY to keep one)")
                 .append('\n');
+        out.append("  Paste this where you run curl:  export LOYALTY_OPERATOR_KEY=")
+                .append(shellQuoted(runtime.operatorKey())).append('\n');
         out.append("  Template       ").append(options.template()).append('\n');
         out.append("  DynamoDB Local ").append(runtime.dynamoEndpoint()).append(", ")
                 .append(DynamoDbLocal.describe(options.dataDirectory())).append(", table ")

@@ -86,6 +86,8 @@ class LocalRuntimeEndToEndIT {
     void clock_isSetAndAdvanced_forEveryHandler() {
         LocalApi.Response set = api.post("/_local/clock", null, null, "{\"now\": \"2026-12-01T00:00:00Z\"}");
         assertThat(set.status()).isEqualTo(200);
+        assertThat(set.body()).as("read in a terminal: the prompt goes on the next line").endsWith("}\n");
+        assertThat(api.get("/_local/clock", null).body()).endsWith("}\n");
         assertThat(Instant.parse(set.json().get("now").asText())).isBetween(
                 Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-12-01T00:01:00Z"));
 

@@ -31,13 +31,18 @@ import java.util.regex.Pattern;
  * The operator key is not in the table: its SHA-256 hex is configuration ({@value #OPERATOR_KEY_SHA256}),
  * so the operator exists before any item does and can be rotated by redeploying.
  * <p>
+ * Merchant keys start {@value #MERCHANT_PREFIX} and generated operator keys {@value #OPERATOR_PREFIX}, so a key
+ * pasted into a log, a ticket or a terminal says which role it carries, and an operator key is never read as a
+ * merchant key (it cannot match the merchant format, so it costs no lookup).
+ * <p>
  * A plain (unsalted, fast) SHA-256 is enough here, unlike for passwords: the keys carry 256 random bits, so
  * there is nothing to guess and the hash has to be a direct lookup key.
  */
 public final class ApiKeys {
     /** Configuration name of the operator key's SHA-256 hex (environment variable or system property). */
     public static final String OPERATOR_KEY_SHA256 = "OPERATOR_KEY_SHA256";
-    public static final String PREFIX = "lk_";
+    public static final String MERCHANT_PREFIX = "lk_";
+    public static final String OPERATOR_PREFIX = "lko_";
     public static final String SORT_KEY = "APIKEY";
     public static final String ATTR_ROLE = "role";
     public static final String ATTR_MERCHANT_ID = "merchantId";
@@ -54,11 +59,20 @@ public final class ApiKeys {
     private ApiKeys() {
     }
 
-    /** A new key to hand out once; store only {@link #hash(String)} of it. */
+    /** A new merchant key to hand out once; store only {@link #hash(String)} of it. */
     public static String generate() {
+        return MERCHANT_PREFIX + randomSecret();
+    }
+
+    /** A new operator key; configure only {@link #hash(String)} of it ({@value #OPERATOR_KEY_SHA256}). */
+    public static String generateOperatorKey() {
+        return OPERATOR_PREFIX + randomSecret();
+    }
+
+    private static String randomSecret() {
         byte[] bytes = new byte[KEY_BYTES];
         RANDOM.nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Lowercase SHA-256 hex of the key's UTF-8 bytes: the form keys are stored and configured in. */

@@ -33,6 +33,17 @@ class ApiKeysTest {
     }
 
     @Test
+    void generateOperatorKey_hasAPrefixOfItsOwn_andIsNeverTakenForAMerchantKey() {
+        String key = ApiKeys.generateOperatorKey();
+        StubDynamo dynamo = new StubDynamo();
+
+        assertThat(key).matches("lko_[A-Za-z0-9_-]{43}");
+        assertThat(java.util.Base64.getUrlDecoder().decode(key.substring(4))).hasSize(32);
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key)).isEmpty();
+        assertThat(dynamo.requests).isEmpty();
+    }
+
+    @Test
     void generate_neverRepeatsAKey() {
         Set<String> keys = new HashSet<>();
         IntStream.range(0, 1_000).forEach(i -> keys.add(ApiKeys.generate()));
