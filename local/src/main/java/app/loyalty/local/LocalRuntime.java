@@ -2,6 +2,7 @@ package app.loyalty.local;
 
 import app.loyalty.local.api.ApiGateway;
 import app.loyalty.local.dynamo.DynamoDbLocal;
+import app.loyalty.local.dynamo.StreamCheckpoint;
 import app.loyalty.local.dynamo.StreamPoller;
 import app.loyalty.local.events.AwsEmulator;
 import app.loyalty.local.events.EventBus;
@@ -115,8 +116,11 @@ public final class LocalRuntime implements AutoCloseable {
                 if (!source.enabled()) {
                     continue;
                 }
+                StreamCheckpoint checkpoint = options.dataDirectory()
+                        .map(dir -> StreamCheckpoint.inDataDirectory(dir, source.name()))
+                        .orElseGet(StreamCheckpoint::inMemory);
                 StreamPoller poller = new StreamPoller(streams, description.latestStreamArn(), source,
-                        functions.get(source.functionId()), options.region());
+                        functions.get(source.functionId()), options.region(), checkpoint);
                 poller.start();
                 resources.add(poller);
             }

@@ -100,6 +100,27 @@ class LocalRuntimeRulesIT {
     }
 
     @Test
+    void aDomainEventPublishedTwice_isCapturedOnce_withItsCopiesCounted_whileRulesGetEveryCopy() throws InterruptedException {
+        String detail = "{\"eventId\":\"evt_twice\",\"thingId\":\"thg_twice\",\"size\":12}";
+        try (EventBridgeClient events = EventBridgeClient.builder()
+                .endpointOverride(runtime.awsEndpoint()).region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            for (int copy = 0; copy < 2; copy++) {
+                assertThat(events.putEvents(r -> r.entries(e -> e.eventBusName("loyalty-local-test").source("loyalty")
+                        .detailType("ThingHappened").detail(detail))).failedEntryCount()).isZero();
+            }
+        }
+
+        assertThat(ThingWatcherHandler.RECEIVED.next(20)).as("first copy to the rule's target").isNotNull();
+        assertThat(ThingWatcherHandler.RECEIVED.next(20)).as("second copy to the rule's target").isNotNull();
+        JsonNode captured = api.events();
+        assertThat(captured.findValues("detail")).filteredOn(d -> d.path("eventId").asText().equals("evt_twice")).hasSize(1);
+        JsonNode event = awaitDelivered("thg_twice", 4);
+        assertThat(event.path("copies").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void putEvents_fromTheSdk_isAnsweredLikeEventBridge_andRejectsUnknownBus() {
         try (EventBridgeClient events = EventBridgeClient.builder()
                 .endpointOverride(runtime.awsEndpoint()).region(Region.EU_WEST_1)

@@ -55,6 +55,7 @@ public final class StreamPoller implements AutoCloseable {
     private final LocalFunction function;
     private final String region;
     private final Machine filter;
+    private final StreamCheckpoint checkpoint;
     /** Open shards and their next iterator, in discovery order (parents before children). */
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Map<String, String> lastSequence = new LinkedHashMap<>();
@@ -66,8 +67,9 @@ public final class StreamPoller implements AutoCloseable {
     private long delayMillis = BUSY_POLL_MILLIS;
 
     public StreamPoller(DynamoDbStreamsClient streams, String streamArn, Template.StreamSource source,
-                        LocalFunction function, String region) {
+                        LocalFunction function, String region, StreamCheckpoint checkpoint) {
         this.streams = streams;
+        this.checkpoint = checkpoint;
         this.streamArn = streamArn;
         this.source = source;
         this.function = function;
@@ -80,8 +82,12 @@ public final class StreamPoller implements AutoCloseable {
         });
     }
 
-    /** Takes the starting position now, so records written after start() returns are never missed. */
+    /**
+     * Takes the starting position now, so records written after start() returns are never missed: after the
+     * saved checkpoint in the shards it has one for, else the mapping's StartingPosition.
+     */
     public void start() {
+        lastSequence.putAll(checkpoint.load(streamArn));
         discoverShards();
         started = true;
         poller.schedule(this::pollSafely, delayMillis, TimeUnit.MILLISECONDS);
@@ -131,6 +137,7 @@ public final class StreamPoller implements AutoCloseable {
                 found = true;
                 process(response.records());
                 lastSequence.put(shardId, response.records().getLast().dynamodb().sequenceNumber());
+                checkpoint.save(streamArn, lastSequence);
             }
             if (response.nextShardIterator() == null) {
                 iterators.remove(shardId); // closed: its children appear on the next discovery
@@ -163,6 +170,10 @@ public final class StreamPoller implements AutoCloseable {
                 continue;
             }
             knownShards.add(shard.shardId());
+            if (lastSequence.containsKey(shard.shardId())) {
+                iterators.put(shard.shardId(), resumeIterator(shard.shardId()));
+                continue;
+            }
             ShardIteratorType type = started ? ShardIteratorType.TRIM_HORIZON
                     : ShardIteratorType.fromValue(source.startingPosition());
             iterators.put(shard.shardId(), iterator(shard.shardId(), type, null));
@@ -171,8 +182,15 @@ public final class StreamPoller implements AutoCloseable {
 
     private String resumeIterator(String shardId) {
         String sequence = lastSequence.get(shardId);
-        return sequence == null ? iterator(shardId, ShardIteratorType.TRIM_HORIZON, null)
-                : iterator(shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, sequence);
+        if (sequence == null) {
+            return iterator(shardId, ShardIteratorType.TRIM_HORIZON, null);
+        }
+        try {
+            return iterator(shardId, ShardIteratorType.AFTER_SEQUENCE_NUMBER, sequence);
+        } catch (TrimmedDataAccessException e) {
+            // The stream no longer holds that record (kept 24 h): everything after it still there is next.
+            return iterator(shardId, ShardIteratorType.TRIM_HORIZON, null);
+        }
     }
 
     private String iterator(String shardId, ShardIteratorType type, String sequenceNumber) {

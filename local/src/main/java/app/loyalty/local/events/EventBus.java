@@ -47,6 +47,8 @@ public final class EventBus implements AutoCloseable {
     private final String region;
     private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
     private final Deque<RecordedEvent> recorded = new ArrayDeque<>();
+    /** Recorded events by their domain event id (detail.eventId), for the capture's de-duplication. */
+    private final Map<String, RecordedEvent> recordedByEventId = new HashMap<>();
 
     /** One entry of a PutEvents call. */
     public record Entry(String source, String detailType, String detail, String busName, List<String> resources,
@@ -122,13 +124,7 @@ public final class EventBus implements AutoCloseable {
         (entry.resources() == null ? List.<String>of() : entry.resources()).forEach(resources::add);
         envelope.set("detail", detail);
 
-        RecordedEvent event = new RecordedEvent(bus, envelope);
-        synchronized (recorded) {
-            recorded.addLast(event);
-            if (recorded.size() > RETAINED_EVENTS) {
-                recorded.removeFirst();
-            }
-        }
+        RecordedEvent event = capture(bus, envelope, detail.path("eventId").asText(""));
         for (Template.Rule rule : matchingRules(bus, envelope)) {
             Delivery delivery = new Delivery(rule.name(), rule.functionId());
             event.deliveries.add(delivery);
@@ -136,6 +132,32 @@ public final class EventBus implements AutoCloseable {
             deliveries.submit(() -> deliver(delivery, payload));
         }
         return Result.accepted(id);
+    }
+
+    /**
+     * The capture behind /_local/events is a consumer like any other: delivery is at-least-once (the relay
+     * publishes a batch again when it is retried or a restart catches it between publishing and saving its
+     * position), so it keeps one record per detail.eventId and counts the copies. Rules still get every copy,
+     * as on EventBridge: their consumers de-duplicate themselves.
+     */
+    private RecordedEvent capture(String bus, ObjectNode envelope, String eventId) {
+        synchronized (recorded) {
+            RecordedEvent earlier = recordedByEventId.get(eventId);
+            if (earlier != null) {
+                earlier.copies++;
+                return earlier;
+            }
+            RecordedEvent event = new RecordedEvent(bus, envelope);
+            recorded.addLast(event);
+            if (!eventId.isEmpty()) {
+                recordedByEventId.put(eventId, event);
+            }
+            if (recorded.size() > RETAINED_EVENTS) {
+                RecordedEvent dropped = recorded.removeFirst();
+                recordedByEventId.remove(dropped.envelope.path("detail").path("eventId").asText(""));
+            }
+            return event;
+        }
     }
 
     /** The recorded events, oldest first, each with its deliveries. */
@@ -197,6 +219,8 @@ public final class EventBus implements AutoCloseable {
         final String bus;
         final ObjectNode envelope;
         final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+        /** How many times the same domain event was published; more than 1 only on a redelivery. */
+        int copies = 1;
 
         RecordedEvent(String bus, ObjectNode envelope) {
             this.bus = bus;
@@ -212,6 +236,7 @@ public final class EventBus implements AutoCloseable {
             json.put("bus", bus);
             json.set("resources", envelope.get("resources"));
             json.set("detail", envelope.get("detail"));
+            json.put("copies", copies);
             ArrayNode list = json.putArray("deliveries");
             for (Delivery delivery : deliveries) {
                 list.addObject().put("rule", delivery.rule).put("function", delivery.function).put("status", delivery.status);
