@@ -45,9 +45,14 @@ final class LocalApi {
     }
 
     Response post(String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        return post(path, bearerKey, idempotencyKey, jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A POST of these exact bytes as application/json, for bodies a String cannot hold (bytes that are not UTF-8). */
+    Response post(String path, String bearerKey, String idempotencyKey, byte[] jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody));
         if (bearerKey != null) {
             request.header("Authorization", "Bearer " + bearerKey);
         }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -71,6 +72,44 @@ class LocalRuntimeEndToEndIT {
         assertThat(enrolled.path("detail").toString()).as("no PII on the bus").doesNotContain("Ada", "ada@example.com");
         assertThat(issued.path("detail").path("memberId").asText()).isEqualTo(memberId);
         assertThat(issued.path("bus").asText()).isEqualTo("loyalty-local-loyalty");
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8_isRefusedByTheFunction_andStoresNothing() {
+        // "Caf\xe9": Latin-1, as a misconfigured till sends it. Decoded leniently it would be stored as "Caf\ufffd".
+        byte[] latin1 = "{\"name\":\"Caf\u00e9\",\"currency\":\"EUR\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+        LocalApi.Response refused = api.post("/v1/programs", OPERATOR_KEY, "e2e-latin1-0001", latin1);
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.contentType()).isEqualTo("application/problem+json");
+        assertThat(refused.json().get("type").asText()).endsWith("/malformed-json");
+        assertThat(refused.json().get("detail").asText()).contains("UTF-8");
+        // Nothing was stored under the key: the same key with the body in UTF-8 creates the program, no 422.
+        LocalApi.Response created = api.post("/v1/programs", OPERATOR_KEY, "e2e-latin1-0001",
+                "{\"name\":\"Caf\u00e9\",\"currency\":\"EUR\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("name").asText()).isEqualTo("Caf\u00e9");
+    }
+
+    @Test
+    void aBlockedCard_answers200WithItsReplacement_throughTheGateway() {
+        LocalApi.Response program = api.post("/v1/programs", OPERATOR_KEY, "e2e-program-block",
+                "{\"name\":\"Tea Club\",\"currency\":\"EUR\"}");
+        String merchantKey = api.post("/v1/programs/" + program.json().get("programId").asText() + "/merchants",
+                OPERATOR_KEY, "e2e-merchant-block", "{\"name\":\"Leaf\"}").json().get("apiKey").asText();
+        String oldCard = api.post("/v1/members", merchantKey, "e2e-enrol-block",
+                "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"}}").json().path("card").path("cardNumber").asText();
+        String newCard = api.post("/v1/cards/" + oldCard + "/replace", merchantKey, "e2e-replace-block",
+                "{\"reason\":\"damaged\"}").json().get("cardNumber").asText();
+
+        LocalApi.Response card = api.get("/v1/cards/" + oldCard, merchantKey);
+
+        assertThat(card.status()).as(card.body()).isEqualTo(200);
+        assertThat(card.json().get("status").asText()).isEqualTo("blocked");
+        assertThat(card.json().get("blockReason").asText()).isEqualTo("damaged");
+        assertThat(card.json().get("replacedBy").asText()).isEqualTo(newCard);
+        assertThat(card.json().has("blockedAt")).isTrue();
     }
 
     @Test

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -282,7 +285,13 @@ public final class ApiGateway {
         event.set("queryStringParameters", JSON.valueToTree(parameters));
     }
 
-    /** Text bodies go as they are; anything else base64-encoded, as API Gateway does for binary media. */
+    /**
+     * Text bodies go as they are; anything else base64-encoded, as API Gateway does for binary media. A body
+     * sent as text whose bytes are not UTF-8 also goes base64-encoded: decoding it here would replace the bad
+     * bytes with U+FFFD, and the function could no longer tell a client's mistake from a real character. AWS
+     * does not document what it does with such a body; passing the exact bytes lets the function's own strict
+     * decoding refuse it (400), which is the behaviour the deployed stack must have whatever the gateway does.
+     */
     private static void addBody(ObjectNode event, GatewayRequest request, Map<String, String> headers) {
         if (request.body() == null || request.body().length == 0) {
             event.put("isBase64Encoded", false);
@@ -292,12 +301,24 @@ public final class ApiGateway {
         boolean text = contentType.isEmpty() || contentType.startsWith("text/") || contentType.contains("json")
                 || contentType.contains("xml") || contentType.startsWith("application/x-www-form-urlencoded")
                 || contentType.startsWith("application/javascript");
-        if (text) {
-            event.put("body", new String(request.body(), StandardCharsets.UTF_8));
+        Optional<String> utf8 = text ? utf8(request.body()) : Optional.empty();
+        if (utf8.isPresent()) {
+            event.put("body", utf8.get());
             event.put("isBase64Encoded", false);
         } else {
             event.put("body", Base64.getEncoder().encodeToString(request.body()));
             event.put("isBase64Encoded", true);
+        }
+    }
+
+    private static Optional<String> utf8(byte[] bytes) {
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -18,8 +21,14 @@ import java.util.stream.Collectors;
 
 /** An API Gateway HTTP API (payload 2.0) request, reduced to what handlers need. */
 public final class ApiRequest {
-    /** Bodies are small JSON documents; anything larger is refused before parsing. */
-    public static final int MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * Bodies are small JSON documents; anything larger is refused before parsing. The largest valid request is
+     * a purchase with the contract's 200 lines, each with a 64-character sku and category and the widest
+     * quantity and price: about 38 KB written compactly (PurchaseRequestBoundsTest builds it). 64 KiB takes that
+     * with room for a client that indents its JSON, and stays far below what API Gateway (10 MB) and Lambda
+     * (6 MB) accept, so a hostile body costs at most a 64 KiB parse.
+     */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final String routeKey;
     private final String requestId;
@@ -27,17 +36,20 @@ public final class ApiRequest {
     private final Map<String, String> queryParameters;
     private final Map<String, String> headers;
     private final String body;
+    /** Why the body cannot be read (too large, not UTF-8), thrown when a handler asks for it. */
+    private final ApiException bodyProblem;
     private final Caller caller;
     private final ObjectMapper json;
 
     ApiRequest(String routeKey, String requestId, Map<String, String> pathParameters, Map<String, String> queryParameters,
-               Map<String, String> headers, String body, Caller caller, ObjectMapper json) {
+               Map<String, String> headers, String body, ApiException bodyProblem, Caller caller, ObjectMapper json) {
         this.routeKey = routeKey;
         this.requestId = requestId;
         this.pathParameters = pathParameters;
         this.queryParameters = queryParameters;
         this.headers = headers;
         this.body = body;
+        this.bodyProblem = bodyProblem;
         this.caller = caller;
         this.json = json;
     }
@@ -51,13 +63,55 @@ public final class ApiRequest {
         Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
         String body = event.getBody();
-        if (body != null && event.getIsBase64Encoded()) {
-            body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+        ApiException bodyProblem = null;
+        try {
+            body = text(body, event.getIsBase64Encoded());
+        } catch (ApiException e) {
+            body = null;
+            bodyProblem = e;
         }
         return new ApiRequest(event.getRouteKey(), requestId,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
                 event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
-                headers, body, caller, json);
+                headers, body, bodyProblem, caller, json);
+    }
+
+    /**
+     * The body as text. API Gateway hands over a body it does not take for text base64-encoded; its bytes must be
+     * UTF-8 (RFC 8259 section 8.1). They are decoded with REPORT, not the usual REPLACE: replacing would store
+     * U+FFFD in place of whatever the client meant, and answer 201 for it.
+     */
+    private static String text(String body, boolean base64) {
+        if (body == null) {
+            return null;
+        }
+        if (!base64) {
+            if (body.length() > MAX_BODY_BYTES || body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return body;
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid base64 although isBase64Encoded is set");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid UTF-8");
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body exceeds " + MAX_BODY_BYTES + " bytes");
     }
 
     public String routeKey() {
@@ -101,6 +155,9 @@ public final class ApiRequest {
     }
 
     public String rawBody() {
+        if (bodyProblem != null) {
+            throw bodyProblem;
+        }
         return body == null ? "" : body;
     }
 
@@ -110,11 +167,11 @@ public final class ApiRequest {
      * IllegalArgumentException there becomes a 400 naming the problem).
      */
     public <T> T body(Class<T> type) {
+        if (bodyProblem != null) {
+            throw bodyProblem;
+        }
         if (body == null || body.isBlank()) {
             throw ApiException.validation("A JSON body is required");
-        }
-        if (body.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(ProblemType.PAYLOAD_TOO_LARGE, "The body exceeds " + MAX_BODY_BYTES + " bytes");
         }
         header("content-type").ifPresent(contentType -> {
             if (!contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -139,10 +196,13 @@ public final class ApiRequest {
                 throw ApiException.validation(invalid.getMessage());
             }
             throw ApiException.validation("Invalid value for '" + fieldPath(e) + "'");
-        } catch (InvalidFormatException e) {
-            throw ApiException.validation("Invalid value for '" + fieldPath(e) + "'");
         } catch (MismatchedInputException e) {
-            throw ApiException.validation("Wrong type or shape for '" + fieldPath(e) + "'");
+            String expected = StrictTime.expected(e.getTargetType());
+            if (expected != null) {
+                throw ApiException.validation("'" + fieldPath(e) + "' must be " + expected);
+            }
+            throw ApiException.validation((e instanceof InvalidFormatException ? "Invalid value for '" : "Wrong type or shape for '")
+                    + fieldPath(e) + "'");
         } catch (JsonProcessingException e) {
             throw new ApiException(ProblemType.MALFORMED_JSON, "The body is not valid JSON: " + e.getOriginalMessage());
         }
@@ -150,6 +210,9 @@ public final class ApiRequest {
 
     /** The body as a canonical JSON tree, for request fingerprints. */
     public JsonNode bodyTree() {
+        if (bodyProblem != null) {
+            throw bodyProblem;
+        }
         if (body == null || body.isBlank()) {
             return json.nullNode();
         }

@@ -26,6 +26,8 @@ public final class Json {
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .addModule(new JavaTimeModule())
+            // Registered after JavaTimeModule, so these win: RFC 3339 and YYYY-MM-DD strings only (see StrictTime).
+            .addModule(StrictTime.module())
             // A number or boolean where text is expected is a client error, not something to stringify.
             .withCoercionConfig(LogicalType.Textual, config -> config
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -131,15 +131,16 @@ public final class MemberRepository {
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
     }
 
-    /** Blocks a card that is still active, recording its replacement. */
-    public TransactWriteItem blockCard(Card card, String replacement, Instant now) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(cardKey(card.cardNumber()))
-                .updateExpression("SET #status = :blocked, blockedAt = :now, replacedBy = :replacement")
+    /** Blocks a card that is still active, recording when, why and its replacement ({@link Card#blockedFor}). */
+    public TransactWriteItem blockCard(Card blocked) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(cardKey(blocked.cardNumber()))
+                .updateExpression("SET #status = :blocked, blockedAt = :now, blockReason = :reason, replacedBy = :replacement")
                 .conditionExpression("#status = :active")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(
                         ":blocked", Attr.s(Card.Status.BLOCKED.name()), ":active", Attr.s(Card.Status.ACTIVE.name()),
-                        ":now", Attr.s(now.toString()), ":replacement", Attr.s(replacement)))
+                        ":now", Attr.s(blocked.blockedAt().toString()), ":reason", Attr.s(blocked.blockReason()),
+                        ":replacement", Attr.s(blocked.replacedBy())))
                 .build()).build();
     }
 
@@ -172,6 +173,7 @@ public final class MemberRepository {
         return new Card(Attr.string(item, "cardNumber"), Attr.string(item, "memberId"), Attr.string(item, "programId"),
                 Card.Status.valueOf(Attr.string(item, "status")), Instant.parse(Attr.string(item, "issuedAt")),
                 Attr.optionalString(item, "blockedAt").map(Instant::parse).orElse(null),
+                Attr.optionalString(item, "blockReason").orElse(null),
                 Attr.optionalString(item, "replacedBy").orElse(null));
     }
 }

@@ -66,9 +66,12 @@ final class Membership {
         }
     }
 
-    record CardView(String cardNumber, String memberId, String status, Instant issuedAt) {
+    /** A card as a checkout sees it; the block fields are present only on a blocked card. */
+    record CardView(String cardNumber, String memberId, String status, Instant issuedAt, Instant blockedAt,
+                    String blockReason, String replacedBy) {
         static CardView of(Card card) {
-            return new CardView(card.cardNumber(), card.memberId(), card.status().name().toLowerCase(Locale.ROOT), card.issuedAt());
+            return new CardView(card.cardNumber(), card.memberId(), card.status().name().toLowerCase(Locale.ROOT),
+                    card.issuedAt(), card.blockedAt(), card.blockReason(), card.replacedBy());
         }
     }
 
@@ -122,8 +125,12 @@ final class Membership {
                 rollingSpend));
     }
 
+    /**
+     * A blocked card answers 200 too: the checkout that scans an old card must learn that it is blocked and which
+     * card replaced it (only the card's own program sees it, so the replacement is never another program's).
+     */
     ApiResponse readCard(ApiRequest request) {
-        return ApiResponse.json(200, CardView.of(activeCard(request)));
+        return ApiResponse.json(200, CardView.of(cardInProgram(request)));
     }
 
     ApiResponse replaceCard(ApiRequest request) {
@@ -134,6 +141,7 @@ final class Membership {
             Card previous = activeCard(request);
             Instant now = clock.instant();
             Card replacement = Card.issue(CardNumber.generate(), previous.memberId(), previous.programId(), now);
+            Card blocked = previous.blockedFor(replacement.cardNumber(), reason, now);
             List<DomainEvent> events = List.of(
                     event("CardReplaced", now, previous.programId(), Map.of(
                             "memberId", previous.memberId(), "merchantId", caller.merchantId(),
@@ -144,24 +152,29 @@ final class Membership {
                             "cardNumber", replacement.cardNumber(), "reason", "replacement")));
             return new IdempotentWriter.Write(201,
                     new CardReplaced(replacement.cardNumber(), replacement.memberId(), "active", now, previous.cardNumber()),
-                    List.of(members.blockCard(previous, replacement.cardNumber(), now),
+                    List.of(members.blockCard(blocked),
                             members.issueCard(replacement),
                             members.switchCard(previous.memberId(), previous.cardNumber(), replacement.cardNumber())),
                     events);
         });
     }
 
-    /** The card in the caller's program, refused when blocked; a malformed number is a 400, a foreign one a 404. */
-    private Card activeCard(ApiRequest request) {
+    /** The card in the caller's program, active or blocked; a malformed number is a 400, a foreign one a 404. */
+    private Card cardInProgram(ApiRequest request) {
         String number = request.pathParameter("cardNumber");
         if (!CardNumber.isValid(number)) {
             throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
         }
-        Card card = members.findCard(number)
+        return members.findCard(number)
                 .filter(c -> c.programId().equals(request.caller().programId()))
                 .orElseThrow(() -> ApiException.notFound("Card " + number));
+    }
+
+    /** As {@link #cardInProgram}, refused when blocked: a blocked card is replaced no more. */
+    private Card activeCard(ApiRequest request) {
+        Card card = cardInProgram(request);
         if (!card.isActive()) {
-            throw new ApiException(ProblemType.CARD_BLOCKED, "Card " + number + " is blocked; use the member's current card");
+            throw new ApiException(ProblemType.CARD_BLOCKED, "Card " + card.cardNumber() + " is blocked; use the member's current card");
         }
         return card;
     }

@@ -3,6 +3,7 @@ package app.loyalty.functions.cardissuance;
 import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.ProgramRepository;
@@ -133,13 +134,45 @@ class CardIssuanceHandlerTest {
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":null}}}",
             "{\"consents\":{\"sms\":true}}",
             "{\"profile\":{\"name\":\"Ada\\u202e\",\"phone\":\"+447700900123\"}}",
-            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":5}}}"})
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":5}}}",
+            "{\"profile\":{\"name\":\"Ada\\ud800\",\"phone\":\"+447700900123\"}}",
+            "{\"profile\":{\"name\":\"\\ude00Ada\",\"phone\":\"+447700900123\"}}",
+            "{\"profile\":{\"name\":\"Ada\\u2066\",\"phone\":\"+447700900123\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"en\\u0000\"}}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"en\\udbff\"}}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"\\u202een\"}}}"})
     void enrol_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
 
         assertProblem(response, 400, "validation-failed");
         assertThat(json(response).get("detail").asText()).isNotBlank();
         assertThat(itemsWithSortKey("PROFILE")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"[1990,12,10]", "660787200", "\"660787200\"", "\"1990-12-10T00:00:00Z\"", "\"10.12.1990\"",
+            "\"1990-2-1\"", "\"1990-02-30\"", "\"\"", "{\"year\":1990}"})
+    void enrol_is400NamingTheField_forABirthDateNotWrittenAsYyyyMmDd(String birthDate) {
+        APIGatewayV2HTTPResponse response = enrol("birthdate-key-01",
+                "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":" + birthDate + "}}");
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(json(response).get("detail").asText())
+                .isEqualTo("'profile.birthDate' must be a date as YYYY-MM-DD, such as 1990-12-10");
+        assertThat(itemsWithSortKey("PROFILE")).isEmpty();
+    }
+
+    @Test
+    void enrol_storesNamesAndPreferencesInNfc() {
+        String memberId = json(enrol("nfc-key-000001", """
+                {"profile":{"name":"Zoe\u0308 Lovelace","phone":"+447700900123","preferences":{"city":"Ko\u0308ln"}}}"""))
+                .get("memberId").asText();
+
+        JsonNode read = json(handler.handleRequest(
+                get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), merchant), null));
+
+        assertThat(read.at("/profile/name").asText()).isEqualTo("Zo\u00eb Lovelace");
+        assertThat(read.at("/profile/preferences/city").asText()).isEqualTo("K\u00f6ln");
     }
 
     @Test
@@ -194,7 +227,7 @@ class CardIssuanceHandlerTest {
 
     @Test
     void enrol_is413_forOversizeBody() {
-        String huge = ENROL.replace("\"en\"", "\"en\"").replace("Ada Lovelace", "A".repeat(20_000));
+        String huge = ENROL.replace("Ada Lovelace", "A".repeat(ApiRequest.MAX_BODY_BYTES));
         assertProblem(enrol("huge-key-00001", huge), 413, "payload-too-large");
     }
 
@@ -252,11 +285,48 @@ class CardIssuanceHandlerTest {
         String newCard = json(replaced).get("cardNumber").asText();
         assertThat(newCard).isNotEqualTo(oldCard);
         assertThat(CardNumber.isValid(newCard)).isTrue();
-        assertProblem(readCard(oldCard), 409, "card-blocked");
+        assertThat(json(readCard(oldCard)).get("status").asText()).isEqualTo("blocked");
         assertThat(json(readCard(newCard)).get("memberId").asText()).isEqualTo(member.get("memberId").asText());
         JsonNode reread = json(handler.handleRequest(get("GET /v1/members/{memberId}",
                 Map.of("memberId", member.get("memberId").asText()), Map.of(), merchant), null));
         assertThat(reread.at("/card/cardNumber").asText()).isEqualTo(newCard);
+    }
+
+    @Test
+    void readCard_answersABlockedCardWithWhenWhyAndItsReplacement_soACheckoutScanningItLearnsWhatItIs() {
+        JsonNode member = json(enrol("blocked-key-0001", ENROL));
+        String oldCard = member.at("/card/cardNumber").asText();
+        Instant issuedAt = clock.instant();
+        clock.advance(java.time.Duration.ofDays(3));
+        String newCard = json(handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace",
+                Map.of("cardNumber", oldCard), merchant, "blocked-card-0001", "{\"reason\":\"stolen\"}"), null))
+                .get("cardNumber").asText();
+
+        APIGatewayV2HTTPResponse response = readCard(oldCard);
+
+        assertThat(response.getStatusCode()).isEqualTo(200);
+        JsonNode card = json(response);
+        assertThat(card.get("cardNumber").asText()).isEqualTo(oldCard);
+        assertThat(card.get("memberId").asText()).isEqualTo(member.get("memberId").asText());
+        assertThat(card.get("status").asText()).isEqualTo("blocked");
+        assertThat(Instant.parse(card.get("issuedAt").asText())).isEqualTo(issuedAt);
+        assertThat(Instant.parse(card.get("blockedAt").asText())).isEqualTo(clock.instant());
+        assertThat(card.get("blockReason").asText()).isEqualTo("stolen");
+        assertThat(card.get("replacedBy").asText()).isEqualTo(newCard);
+        JsonNode active = json(readCard(newCard));
+        assertThat(active.get("status").asText()).isEqualTo("active");
+        assertThat(active.has("blockedAt") || active.has("blockReason") || active.has("replacedBy")).isFalse();
+    }
+
+    @Test
+    void readCard_isStill404_forAnotherProgramsBlockedCard() {
+        String oldCard = json(enrol("blocked-key-0002", ENROL)).at("/card/cardNumber").asText();
+        handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace", Map.of("cardNumber", oldCard), merchant,
+                "blocked-card-0002", ""), null);
+
+        assertProblem(handler.handleRequest(get("GET /v1/cards/{cardNumber}", Map.of("cardNumber", oldCard), Map.of(),
+                otherProgramsMerchant), null), 404, "not-found");
+        assertThat(json(readCard(oldCard)).get("blockReason").asText()).as("the default reason").isEqualTo("lost");
     }
 
     @Test

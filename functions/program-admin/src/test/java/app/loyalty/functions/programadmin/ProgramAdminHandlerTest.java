@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,14 @@ class ProgramAdminHandlerTest {
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"owner\":\"x\"}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":-1}}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"expiry\":{\"policy\":\"NEVER\",\"days\":30}}}",
-            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"tiers\":[{\"name\":\"gold\",\"minSpend\":100}]}}"})
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"tiers\":[{\"name\":\"gold\",\"minSpend\":100}]}}",
+            "{\"name\":\"Club\\u0000\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club\\u0007\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club \\u202eXX\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club \\u2067XX\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club\\ud800\",\"currency\":\"EUR\"}",
+            "{\"name\":\"\\udfff\",\"currency\":\"EUR\"}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"earn\":{\"excludedCategories\":[\"gift\\u0000\"]}}}"})
     void createProgram_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-01", body), null);
 
@@ -118,6 +127,57 @@ class ProgramAdminHandlerTest {
         assertThat(replay.get("merchantId")).isEqualTo(created.get("merchantId"));
         assertThat(replay.has("apiKey")).isFalse();
         assertThat(items().toString()).doesNotContain(apiKey);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Bar\\u0000", "Bar\\u001b[2J", "Bar \\u202dXX", "Bar\\udbff", "Bar\\ufffd"})
+    void addMerchant_is400AndWritesNoMerchant_forControlBidiOrIllFormedName(String name) {
+        String programId = createProgram();
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs/{programId}/merchants",
+                Map.of("programId", programId), Caller.operator(), "merchant-key-03", "{\"name\":\"" + name + "\"}"), null);
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(json(response).get("detail").asText()).startsWith("name must not contain");
+        assertThat(items()).hasSize(1); // the program alone
+    }
+
+    @Test
+    void createProgram_storesTheNameInNfc_countingCodePoints() {
+        String decomposed = "Cafe\u0301 " + "\ud83d\ude00".repeat(95);
+
+        JsonNode program = json(handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-04",
+                "{\"name\":\"" + decomposed + "\",\"currency\":\"EUR\"}"), null));
+
+        assertThat(program.get("name").asText()).isEqualTo("Caf\u00e9 " + "\ud83d\ude00".repeat(95));
+        assertThat(json(read(program.get("programId").asText())).get("name").asText()).startsWith("Caf\u00e9 ");
+    }
+
+    @Test
+    void createProgram_is400AndWritesNothing_forBodyThatIsNotUtf8() {
+        byte[] body = "{\"name\":\"Club \u00ff\",\"currency\":\"EUR\"}".getBytes(StandardCharsets.ISO_8859_1);
+        APIGatewayV2HTTPEvent event = post("POST /v1/programs", Caller.operator(), "program-key-05", null);
+        event.setBody(Base64.getEncoder().encodeToString(body));
+        event.setIsBase64Encoded(true);
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertProblem(response, 400, "malformed-json");
+        assertThat(json(response).get("detail").asText()).contains("UTF-8");
+        assertThat(items()).isEmpty();
+    }
+
+    @Test
+    void createProgram_acceptsAUtf8BodyThatCameBase64Encoded() {
+        byte[] body = "{\"name\":\"Caf\u00e9\",\"currency\":\"EUR\"}".getBytes(StandardCharsets.UTF_8);
+        APIGatewayV2HTTPEvent event = post("POST /v1/programs", Caller.operator(), "program-key-06", null);
+        event.setBody(Base64.getEncoder().encodeToString(body));
+        event.setIsBase64Encoded(true);
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+        assertThat(json(response).get("name").asText()).isEqualTo("Caf\u00e9");
     }
 
     @Test

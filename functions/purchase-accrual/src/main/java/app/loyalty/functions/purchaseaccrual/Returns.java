@@ -2,6 +2,7 @@ package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.Text;
 import app.loyalty.shared.domain.earn.ProportionalReturn;
 import app.loyalty.shared.domain.earn.ReturnExceedsPurchaseException;
 import app.loyalty.shared.domain.ledger.Actor;
@@ -63,9 +64,7 @@ final class Returns {
 
     record ReturnLine(String sku, Long quantity) {
         ReturnLine {
-            if (sku == null || sku.isBlank() || sku.length() > 64) {
-                throw new IllegalArgumentException("lines[].sku is required (1-64 characters)");
-            }
+            sku = Text.required("lines[].sku", sku, 64);
             if (quantity == null || quantity < 1 || quantity > Purchases.MAX_QUANTITY) {
                 throw new IllegalArgumentException("lines[].quantity must be 1.." + Purchases.MAX_QUANTITY);
             }

@@ -55,7 +55,7 @@ final class Fixtures {
     void blockCard(Card card) {
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                 new MemberRepository(context.dynamo(), context.tableName())
-                        .blockCard(card, CardNumber.generate().value(), CREATED)).build());
+                        .blockCard(card.blockedFor(CardNumber.generate().value(), "lost", CREATED))).build());
     }
 
     List<Map<String, AttributeValue>> all() {

@@ -1,6 +1,9 @@
 package app.loyalty.shared.domain.member;
 
+import app.loyalty.shared.domain.Text;
+
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -15,14 +18,8 @@ public record MemberProfile(String name, String phone, String email, LocalDate b
     public static final int MAX_PREFERENCES = 20;
 
     public MemberProfile {
-        if (name == null || name.isBlank() || name.length() > 100) {
-            throw new IllegalArgumentException("profile.name is required, at most 100 characters");
-        }
-        name = name.strip();
-        // Control and invisible formatting characters (NUL, right-to-left overrides) would reach SMS and email.
-        if (name.codePoints().anyMatch(cp -> Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT)) {
-            throw new IllegalArgumentException("profile.name must not contain control or formatting characters");
-        }
+        // The name reaches SMS, email and receipts: plain visible text only (see Text).
+        name = Text.required("profile.name", name, 100);
         if (phone == null && email == null) {
             throw new IllegalArgumentException("profile needs a phone or an email");
         }
@@ -32,16 +29,19 @@ public record MemberProfile(String name, String phone, String email, LocalDate b
         if (email != null && (email.length() > 254 || !EMAIL.matcher(email).matches())) {
             throw new IllegalArgumentException("profile.email is not a valid address");
         }
-        preferences = preferences == null ? Map.of() : Map.copyOf(preferences);
+        preferences = preferences == null ? Map.of() : preferences;
         if (preferences.size() > MAX_PREFERENCES) {
             throw new IllegalArgumentException("profile.preferences holds at most " + MAX_PREFERENCES + " entries");
         }
+        Map<String, String> normalized = new HashMap<>();
         preferences.forEach((key, value) -> {
-            if (!PREFERENCE_KEY.matcher(key).matches() || value == null || value.length() > 100) {
+            if (key == null || !PREFERENCE_KEY.matcher(key).matches() || value == null) {
                 throw new IllegalArgumentException(
                         "profile.preferences keys are camelCase identifiers (max 32), values strings up to 100 characters");
             }
+            normalized.put(key, Text.optional("profile.preferences." + key, value, 100));
         });
+        preferences = Map.copyOf(normalized);
     }
 
     /** Birth dates are checked against the clock, which the record cannot know. */

@@ -1,15 +1,17 @@
 package app.loyalty.shared.domain.program;
 
+import app.loyalty.shared.domain.Text;
+
 import java.time.Instant;
 import java.util.Currency;
 
 /** A loyalty program: one currency, one set of rules, shared by its merchants (a partner network). */
 public record Program(String programId, String name, String currency, ProgramRules rules, Instant createdAt,
                       Instant updatedAt, long version) {
+    public static final int MAX_NAME = 100;
+
     public Program {
-        if (name == null || name.isBlank() || name.length() > 100) {
-            throw new IllegalArgumentException("name is required, at most 100 characters");
-        }
+        name = Text.required("name", name, MAX_NAME);
         try {
             // XXX, XAU and the like are codes without minor units: no money a checkout charges in.
             if (Currency.getInstance(currency).getDefaultFractionDigits() < 0) {

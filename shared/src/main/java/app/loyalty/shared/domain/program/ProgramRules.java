@@ -1,9 +1,12 @@
 package app.loyalty.shared.domain.program;
 
+import app.loyalty.shared.domain.Text;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A program's rules, as the operator sets them. Every part has a sensible default, so a program can be created
@@ -62,6 +65,17 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
                        Long maxPointsPerDay) {
         public static final Earn DEFAULT = new Earn(1, 100, Set.of(), Set.of(), Map.of(), 0, null, null);
 
+        /** SKUs and categories are matched against purchase lines (at most 64 characters each there too). */
+        private static Set<String> texts(String field, Set<String> values) {
+            if (values == null) {
+                return Set.of();
+            }
+            if (values.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException(field + " must not contain null");
+            }
+            return values.stream().map(value -> Text.required(field + "[]", value, 64)).collect(Collectors.toUnmodifiableSet());
+        }
+
         /** For code: whole numbers in, so call sites can write plain literals. */
         public Earn(long points, long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
                     Map<String, Integer> categoryMultiplierBp, long minimumBasket, Long maxPointsPerPurchase,
@@ -74,9 +88,10 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             points = points == null ? 1L : points;
             perAmount = perAmount == null ? 100L : perAmount;
             minimumBasket = minimumBasket == null ? 0L : minimumBasket;
-            excludedCategories = excludedCategories == null ? Set.of() : Set.copyOf(excludedCategories);
-            excludedSkus = excludedSkus == null ? Set.of() : Set.copyOf(excludedSkus);
+            excludedCategories = texts("earn.excludedCategories", excludedCategories);
+            excludedSkus = texts("earn.excludedSkus", excludedSkus);
             categoryMultiplierBp = categoryMultiplierBp == null ? Map.of() : Map.copyOf(categoryMultiplierBp);
+            categoryMultiplierBp.keySet().forEach(category -> Text.required("earn.categoryMultiplierBp keys", category, 64));
             if (points < 0 || points > 1_000_000 || perAmount < 1 || perAmount > 100_000_000) {
                 throw new IllegalArgumentException("earn.points must be 0..1000000 and earn.perAmount 1..100000000");
             }
