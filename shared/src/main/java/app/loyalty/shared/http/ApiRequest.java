@@ -22,6 +22,8 @@ public final class ApiRequest {
     public static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final String routeKey;
+    private final String method;
+    private final String rawPath;
     private final String requestId;
     private final Map<String, String> pathParameters;
     private final Map<String, String> queryParameters;
@@ -30,9 +32,11 @@ public final class ApiRequest {
     private final Caller caller;
     private final ObjectMapper json;
 
-    ApiRequest(String routeKey, String requestId, Map<String, String> pathParameters, Map<String, String> queryParameters,
-               Map<String, String> headers, String body, Caller caller, ObjectMapper json) {
+    ApiRequest(String routeKey, String method, String rawPath, String requestId, Map<String, String> pathParameters,
+               Map<String, String> queryParameters, Map<String, String> headers, String body, Caller caller, ObjectMapper json) {
         this.routeKey = routeKey;
+        this.method = method;
+        this.rawPath = rawPath;
         this.requestId = requestId;
         this.pathParameters = pathParameters;
         this.queryParameters = queryParameters;
@@ -54,7 +58,8 @@ public final class ApiRequest {
         if (body != null && event.getIsBase64Encoded()) {
             body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
         }
-        return new ApiRequest(event.getRouteKey(), requestId,
+        String method = context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
+        return new ApiRequest(event.getRouteKey(), method, event.getRawPath(), requestId,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
                 event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
                 headers, body, caller, json);
@@ -62,6 +67,16 @@ public final class ApiRequest {
 
     public String routeKey() {
         return routeKey;
+    }
+
+    /** The HTTP method as sent; on the $default route the route key does not carry it. */
+    public String method() {
+        return method;
+    }
+
+    /** The path as sent (not the route template). */
+    public String rawPath() {
+        return rawPath;
     }
 
     public String requestId() {

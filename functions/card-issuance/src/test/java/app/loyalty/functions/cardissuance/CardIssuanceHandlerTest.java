@@ -1,5 +1,7 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.testing.ContractChecked;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
@@ -39,7 +41,8 @@ class CardIssuanceHandlerTest {
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private AppContext context;
-    private CardIssuanceHandler handler;
+    /** Every exchange is held to openapi.yaml (ContractChecked). */
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Caller merchant;
     private Caller otherProgramsMerchant;
 
@@ -51,7 +54,7 @@ class CardIssuanceHandlerTest {
     @BeforeEach
     void setUp() {
         context = newContext(clock);
-        handler = new CardIssuanceHandler(context);
+        handler = ContractChecked.handler(new CardIssuanceHandler(context));
         merchant = Caller.merchant("mch_a", createProgram("prg_a"));
         otherProgramsMerchant = Caller.merchant("mch_b", createProgram("prg_b"));
     }

@@ -63,8 +63,9 @@ final class Returns {
 
     record ReturnLine(String sku, Long quantity) {
         ReturnLine {
-            if (sku == null || sku.isBlank() || sku.length() > 64) {
-                throw new IllegalArgumentException("lines[].sku is required (1-64 characters)");
+            // The SKU rule of purchase lines: a return names SKUs of the order, and openapi.yaml states one pattern.
+            if (sku == null || !Purchases.TEXT.matcher(sku).matches()) {
+                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
             }
             if (quantity == null || quantity < 1 || quantity > Purchases.MAX_QUANTITY) {
                 throw new IllegalArgumentException("lines[].quantity must be 1.." + Purchases.MAX_QUANTITY);
