@@ -2,7 +2,10 @@ package app.loyalty.shared.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -39,7 +42,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ContractValidator {
     /** Where the schemas are registered; any absolute IRI would do, openapi.yaml sets no $id. */
     private static final String DOCUMENT_IRI = "https://api.loyalty.example/openapi.yaml";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bodies are judged as the server reads them: trailing tokens or a repeated key make a body that is not JSON. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private static final Map<Path, ContractValidator> BY_FILE = new ConcurrentHashMap<>();
 
     private final JsonNode document;
@@ -125,6 +132,20 @@ public final class ContractValidator {
         }
         checkResponse(responsesPointer, exchange, violations);
         return violations.stream().map(v -> exchange + ": " + v).toList();
+    }
+
+    /**
+     * What the contract finds wrong with this request, judged as if the server had accepted it: for fuzzing, to
+     * tell a request the schema refuses from one it admits.
+     */
+    public List<String> requestViolations(String method, String path, Map<String, String> pathParameters, String body) {
+        Optional<Operation> operation = operation(method, path);
+        if (operation.isEmpty()) {
+            return List.of("no operation " + method + " " + path);
+        }
+        List<String> violations = new ArrayList<>();
+        checkRequest(operation.get(), new Exchange(method, path, pathParameters, body, 200, null, null), violations);
+        return violations;
     }
 
     /** The operation serving {@code method} on {@code path} (a template or a concrete path), if the document has one. */

@@ -136,7 +136,13 @@ class CardIssuanceHandlerTest {
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":null}}}",
             "{\"consents\":{\"sms\":true}}",
             "{\"profile\":{\"name\":\"Ada\\u202e\",\"phone\":\"+447700900123\"}}",
-            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":5}}}"})
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":5}}}",
+            // Dates are YYYY-MM-DD only (openapi.yaml format: date), as the contract fuzz found Jackson lenient.
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\" 1990-12-10\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"1990-12-10T00:00:00Z\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":[1990,12,10]}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"1990-02-30\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"kind\":\" staff\"}"})
     void enrol_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
 

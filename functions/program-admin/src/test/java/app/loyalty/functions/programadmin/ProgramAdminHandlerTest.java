@@ -73,7 +73,11 @@ class ProgramAdminHandlerTest {
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"owner\":\"x\"}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":-1}}",
             "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"expiry\":{\"policy\":\"NEVER\",\"days\":30}}}",
-            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"tiers\":[{\"name\":\"gold\",\"minSpend\":100}]}}"})
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"tiers\":[{\"name\":\"gold\",\"minSpend\":100}]}}",
+            // Enum values exactly as listed: Jackson would have trimmed these (found by the contract fuzz).
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"discount\":{\"scheme\":\" FIXED\"}}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"expiry\":{\"policy\":\"NEVER\\n\"}}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"discount\":{\"scheme\":0}}}"})
     void createProgram_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-01", body), null);
 
