@@ -1,5 +1,7 @@
 package app.loyalty.local;
 
+import app.loyalty.shared.testing.ContractChecked;
+import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -11,19 +13,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
-/** Drives a running local runtime over HTTP, as a developer or a checkout would. */
+/**
+ * Drives a running local runtime over HTTP, as a developer or a checkout would. Built with a contract, it holds
+ * every exchange with the API (not the /_local developer endpoints) to openapi.yaml and fails the calling test at
+ * the first exchange the contract does not describe.
+ */
 final class LocalApi {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final ContractValidator contract;
 
+    /** Unchecked: for runtimes hosting a test template whose routes openapi.yaml does not describe. */
     LocalApi(URI base) {
+        this(base, null);
+    }
+
+    LocalApi(URI base, ContractValidator contract) {
         this.base = base;
+        this.contract = contract;
     }
 
     record Response(int status, String contentType, String body) {
@@ -41,7 +55,7 @@ final class LocalApi {
         if (bearerKey != null) {
             request.header("Authorization", "Bearer " + bearerKey);
         }
-        return send(request);
+        return send(request, "GET", path, null);
     }
 
     Response post(String path, String bearerKey, String idempotencyKey, String jsonBody) {
@@ -59,7 +73,7 @@ final class LocalApi {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return send(request);
+        return send(request, "POST", path, jsonBody);
     }
 
     /** The events recorded at /_local/events. */
@@ -98,12 +112,18 @@ final class LocalApi {
         }
     }
 
-    private Response send(HttpRequest.Builder request) {
+    private Response send(HttpRequest.Builder request, String method, String path, String body) {
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(),
+            Response answer = new Response(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""), response.body());
+            if (contract != null && !path.startsWith("/_local/")) {
+                String rawPath = URI.create(path).getRawPath();
+                ContractChecked.assertHolds(contract, new ContractValidator.Exchange(method, rawPath,
+                        Map.of(), body, answer.status(), answer.contentType(), answer.body()));
+            }
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

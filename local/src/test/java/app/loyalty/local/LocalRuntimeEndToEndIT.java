@@ -1,5 +1,6 @@
 package app.loyalty.local;
 
+import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class LocalRuntimeEndToEndIT {
     static void start() {
         runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
                 Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
-        api = new LocalApi(runtime.url());
+        api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
     }
 
     @AfterAll
@@ -119,6 +120,34 @@ class LocalRuntimeEndToEndIT {
         LocalApi.Response operator = api.get("/v1/cards/8000000000000003", OPERATOR_KEY);
         assertThat(operator.status()).isEqualTo(403);
         assertThat(operator.contentType()).as("the function's own refusal").isEqualTo("application/problem+json");
+    }
+
+    @Test
+    void authorizerRefusals_areApiGatewaysOwnAnswers_exactly() {
+        LocalApi.Response missing = api.get("/v1/cards/8000000000000003", null);
+        assertThat(missing.status()).isEqualTo(401);
+        assertThat(missing.contentType()).isEqualTo("application/json");
+        assertThat(missing.body()).isEqualTo("{\"message\":\"Unauthorized\"}");
+
+        LocalApi.Response denied = api.get("/v1/cards/8000000000000003", "lk_not-a-real-key");
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.contentType()).isEqualTo("application/json");
+        assertThat(denied.body()).isEqualTo("{\"message\":\"Forbidden\"}");
+    }
+
+    @Test
+    void unknownRoutes_reachTheDefaultRoute_behindTheAuthorizer() {
+        LocalApi.Response unknownPath = api.get("/v1/nowhere", OPERATOR_KEY);
+        assertThat(unknownPath.status()).isEqualTo(404);
+        assertThat(unknownPath.contentType()).isEqualTo("application/problem+json");
+        assertThat(unknownPath.json().get("type").asText()).endsWith("/route-not-found");
+
+        LocalApi.Response unknownMethod = api.post("/v1/cards/8000000000000003", OPERATOR_KEY, null, "{}");
+        assertThat(unknownMethod.json().get("type").asText()).as("a known path with another method").endsWith("/route-not-found");
+
+        assertThat(api.get("/v1/nowhere", null).body()).as("no key: the gateway's 401, as on every route")
+                .isEqualTo("{\"message\":\"Unauthorized\"}");
+        assertThat(api.get("/v1/nowhere", "lk_not-a-real-key").status()).isEqualTo(403);
     }
 
     @Test

@@ -16,6 +16,15 @@ import org.crac.Resource;
  * request id, and writes one structured log line per request.
  */
 public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+    /**
+     * API Gateway's catch-all route key: requests no other route matches. One function hosts it (template.yaml:
+     * program-admin) and answers it with {@link #routeNotFound()}, so an unknown route is a problem+json 404
+     * instead of the gateway's bare {"message":"Not Found"}. It sits behind the authorizer like every route: a
+     * caller without a valid key gets the gateway's 401/403, the same as on a real route, and learns nothing
+     * about which routes exist.
+     */
+    public static final String DEFAULT_ROUTE_KEY = "$default";
+
     private final Map<String, Route> routes;
     private final RequestLog log;
 
@@ -71,6 +80,14 @@ public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEven
                                 .withLambda(new java.util.HashMap<>(caller.toAuthorizerContext())).build())
                         .build())
                 .build();
+    }
+
+    /** The $default route: any authorized caller gets a route-not-found problem naming the method and path. */
+    protected static Route routeNotFound() {
+        return new Route(Route.Access.ANY_CALLER, request -> {
+            throw new ApiException(ProblemType.ROUTE_NOT_FOUND,
+                    "No operation at " + request.method() + " " + request.rawPath() + "; openapi.yaml lists them");
+        });
     }
 
     /** The route keys ("POST /v1/members") this function answers; the template test checks them against template.yaml. */

@@ -31,6 +31,8 @@ public final class ApiRequest {
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final String routeKey;
+    private final String method;
+    private final String rawPath;
     private final String requestId;
     private final Map<String, String> pathParameters;
     private final Map<String, String> queryParameters;
@@ -41,9 +43,12 @@ public final class ApiRequest {
     private final Caller caller;
     private final ObjectMapper json;
 
-    ApiRequest(String routeKey, String requestId, Map<String, String> pathParameters, Map<String, String> queryParameters,
-               Map<String, String> headers, String body, ApiException bodyProblem, Caller caller, ObjectMapper json) {
+    ApiRequest(String routeKey, String method, String rawPath, String requestId, Map<String, String> pathParameters,
+               Map<String, String> queryParameters, Map<String, String> headers, String body, ApiException bodyProblem,
+               Caller caller, ObjectMapper json) {
         this.routeKey = routeKey;
+        this.method = method;
+        this.rawPath = rawPath;
         this.requestId = requestId;
         this.pathParameters = pathParameters;
         this.queryParameters = queryParameters;
@@ -70,7 +75,8 @@ public final class ApiRequest {
             body = null;
             bodyProblem = e;
         }
-        return new ApiRequest(event.getRouteKey(), requestId,
+        String method = context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
+        return new ApiRequest(event.getRouteKey(), method, event.getRawPath(), requestId,
                 event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
                 event.getQueryStringParameters() == null ? Map.of() : Map.copyOf(event.getQueryStringParameters()),
                 headers, body, bodyProblem, caller, json);
@@ -116,6 +122,16 @@ public final class ApiRequest {
 
     public String routeKey() {
         return routeKey;
+    }
+
+    /** The HTTP method as sent; on the $default route the route key does not carry it. */
+    public String method() {
+        return method;
+    }
+
+    /** The path as sent (not the route template). */
+    public String rawPath() {
+        return rawPath;
     }
 
     public String requestId() {

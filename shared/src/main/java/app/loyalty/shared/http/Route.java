@@ -2,7 +2,8 @@ package app.loyalty.shared.http;
 
 /** One route of a function: who may call it and what answers it. */
 public record Route(Access access, Operation operation) {
-    public enum Access { OPERATOR, MERCHANT }
+    /** ANY_CALLER: any key the authorizer accepted, operator or merchant. */
+    public enum Access { OPERATOR, MERCHANT, ANY_CALLER }
 
     @FunctionalInterface
     public interface Operation {
@@ -21,6 +22,7 @@ public record Route(Access access, Operation operation) {
         return switch (access) {
             case OPERATOR -> caller.role() == Caller.Role.OPERATOR;
             case MERCHANT -> caller.role() == Caller.Role.MERCHANT;
+            case ANY_CALLER -> true;
         };
     }
 }

@@ -24,7 +24,8 @@ class ApiFunctionTest {
             "POST /v1/refuse", Route.merchant(request -> {
                 throw ApiException.validation("amount must be positive");
             }),
-            "GET /v1/admin", Route.operator(request -> ApiResponse.json(200, Map.of()))),
+            "GET /v1/admin", Route.operator(request -> ApiResponse.json(200, Map.of())),
+            ApiFunction.DEFAULT_ROUTE_KEY, ApiFunction.routeNotFound()),
             new RequestLog(new PrintStream(logged, true, StandardCharsets.UTF_8))) {
     };
     private final Caller merchant = Caller.merchant("mch_a", "prg_a");
@@ -81,6 +82,16 @@ class ApiFunctionTest {
         assertThat(function.handleRequest(TestRequests.get("GET /v1/admin", Map.of(), Map.of(), merchant), null).getStatusCode()).isEqualTo(403);
         APIGatewayV2HTTPResponse unknown = function.handleRequest(TestRequests.get("GET /v1/nothing", Map.of(), Map.of(), merchant), null);
         assertThat(Json.MAPPER.readTree(unknown.getBody()).get("type").asText()).isEqualTo(ProblemType.ROUTE_NOT_FOUND.uri());
+    }
+
+    @Test
+    void defaultRoute_answersRouteNotFoundProblem_namingMethodAndPath_forEitherRole() throws Exception {
+        for (Caller caller : List.of(merchant, Caller.operator())) {
+            APIGatewayV2HTTPResponse response = function.handleRequest(TestRequests.unmatched("DELETE", "/v1/nowhere", caller), null);
+
+            TestResponses.assertProblem(response, 404, "route-not-found");
+            assertThat(Json.MAPPER.readTree(response.getBody()).get("detail").asText()).contains("DELETE /v1/nowhere");
+        }
     }
 
     private List<String> logLines() {

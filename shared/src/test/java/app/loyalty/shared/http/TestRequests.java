@@ -52,6 +52,14 @@ public final class TestRequests {
         return event(routeKey, pathParameters, queryParameters, Map.of(), caller, null);
     }
 
+    /** A request no route matched, as API Gateway hands it to the $default route's function. */
+    public static APIGatewayV2HTTPEvent unmatched(String method, String rawPath, Caller caller) {
+        APIGatewayV2HTTPEvent event = event(method + " " + rawPath, Map.of(), Map.of(), Map.of(), caller, null);
+        event.setRouteKey(ApiFunction.DEFAULT_ROUTE_KEY);
+        event.getRequestContext().setRouteKey(ApiFunction.DEFAULT_ROUTE_KEY);
+        return event;
+    }
+
     /** The request a handler's route operation receives for {@code event}. */
     public static ApiRequest parse(APIGatewayV2HTTPEvent event) {
         return ApiRequest.from(event, Json.MAPPER);

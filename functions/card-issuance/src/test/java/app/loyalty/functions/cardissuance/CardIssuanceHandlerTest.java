@@ -1,5 +1,7 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.testing.ContractChecked;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
@@ -40,7 +42,8 @@ class CardIssuanceHandlerTest {
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private AppContext context;
-    private CardIssuanceHandler handler;
+    /** Every exchange is held to openapi.yaml (ContractChecked). */
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Caller merchant;
     private Caller otherProgramsMerchant;
 
@@ -52,7 +55,7 @@ class CardIssuanceHandlerTest {
     @BeforeEach
     void setUp() {
         context = newContext(clock);
-        handler = new CardIssuanceHandler(context);
+        handler = ContractChecked.handler(new CardIssuanceHandler(context));
         merchant = Caller.merchant("mch_a", createProgram("prg_a"));
         otherProgramsMerchant = Caller.merchant("mch_b", createProgram("prg_b"));
     }
@@ -140,7 +143,13 @@ class CardIssuanceHandlerTest {
             "{\"profile\":{\"name\":\"Ada\\u2066\",\"phone\":\"+447700900123\"}}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"en\\u0000\"}}}",
             "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"en\\udbff\"}}}",
-            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"\\u202een\"}}}"})
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"preferences\":{\"language\":\"\\u202een\"}}}",
+            // Dates are YYYY-MM-DD only (openapi.yaml format: date), as the contract fuzz found Jackson lenient.
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\" 1990-12-10\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"1990-12-10T00:00:00Z\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":[1990,12,10]}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\",\"birthDate\":\"1990-02-30\"}}",
+            "{\"profile\":{\"name\":\"Ada\",\"phone\":\"+447700900123\"},\"kind\":\" staff\"}"})
     void enrol_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = enrol("invalid-key-0001", body);
 

@@ -24,7 +24,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Operator routes: create and read programs, update their rules, add merchants (each gets an API key once). */
+/**
+ * Operator routes: create and read programs, update their rules, add merchants (each gets an API key once). Also
+ * hosts the API's $default route (unknown routes answer a route-not-found problem), the smallest function with
+ * its container warm for the operator.
+ */
 public final class ProgramAdminHandler extends ApiFunction {
 
     public ProgramAdminHandler() {
@@ -40,7 +44,8 @@ public final class ProgramAdminHandler extends ApiFunction {
                 "POST /v1/programs", Route.operator(admin::createProgram),
                 "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
                 "PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules),
-                "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant)));
+                "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant),
+                DEFAULT_ROUTE_KEY, routeNotFound()));
     }
 
     /** A program lookup that finds nothing: GetItem, Jackson and the problem path, without writing. */

@@ -1,7 +1,10 @@
 package app.loyalty.functions.programadmin;
 
+import app.loyalty.shared.testing.ContractChecked;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import app.loyalty.shared.auth.ApiKeys;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.TestRequests;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.TableSchema;
 import app.loyalty.shared.testing.MutableClock;
@@ -33,7 +36,8 @@ class ProgramAdminHandlerTest {
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private AppContext context;
-    private ProgramAdminHandler handler;
+    /** Every exchange is held to openapi.yaml (ContractChecked). */
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
 
     /** The table the handler runs on: in-process DynamoDB Local here; {@link ProgramAdminIT} runs every test on the emulator. */
     AppContext newContext(java.time.Clock clock) {
@@ -43,7 +47,7 @@ class ProgramAdminHandlerTest {
     @BeforeEach
     void setUp() {
         context = newContext(clock);
-        handler = new ProgramAdminHandler(context);
+        handler = ContractChecked.handler(new ProgramAdminHandler(context));
     }
 
     @ParameterizedTest
@@ -78,7 +82,11 @@ class ProgramAdminHandlerTest {
             "{\"name\":\"Club \\u2067XX\",\"currency\":\"EUR\"}",
             "{\"name\":\"Club\\ud800\",\"currency\":\"EUR\"}",
             "{\"name\":\"\\udfff\",\"currency\":\"EUR\"}",
-            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"earn\":{\"excludedCategories\":[\"gift\\u0000\"]}}}"})
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"earn\":{\"excludedCategories\":[\"gift\\u0000\"]}}}",
+            // Enum values exactly as listed: Jackson would have trimmed these (found by the contract fuzz).
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"discount\":{\"scheme\":\" FIXED\"}}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"expiry\":{\"policy\":\"NEVER\\n\"}}}",
+            "{\"name\":\"Club\",\"currency\":\"EUR\",\"rules\":{\"discount\":{\"scheme\":0}}}"})
     void createProgram_is400AndWritesNothing_forInvalidInput(String body) {
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-01", body), null);
 
@@ -104,6 +112,14 @@ class ProgramAdminHandlerTest {
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/programs",
                 Caller.merchant("mch_a", "prg_a"), "program-key-02", "{\"name\":\"Club\",\"currency\":\"EUR\"}"), null);
         assertProblem(response, 403, "forbidden");
+    }
+
+    @Test
+    void unknownRoute_isRouteNotFoundProblem_onTheDefaultRoute_forOperatorAndMerchants() {
+        assertProblem(handler.handleRequest(TestRequests.unmatched("GET", "/v1/nowhere", Caller.operator()), null),
+                404, "route-not-found");
+        assertProblem(handler.handleRequest(TestRequests.unmatched("DELETE", "/v1/programs",
+                Caller.merchant("mch_a", "prg_a")), null), 404, "route-not-found");
     }
 
     @Test

@@ -2,7 +2,6 @@ package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
-import app.loyalty.shared.domain.Text;
 import app.loyalty.shared.domain.earn.ProportionalReturn;
 import app.loyalty.shared.domain.earn.ReturnExceedsPurchaseException;
 import app.loyalty.shared.domain.ledger.Actor;
@@ -64,7 +63,10 @@ final class Returns {
 
     record ReturnLine(String sku, Long quantity) {
         ReturnLine {
-            sku = Text.required("lines[].sku", sku, 64);
+            // The SKU rule of purchase lines: a return names SKUs of the order, and openapi.yaml states one pattern.
+            if (sku == null || !Purchases.TEXT.matcher(sku).matches()) {
+                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
+            }
             if (quantity == null || quantity < 1 || quantity > Purchases.MAX_QUANTITY) {
                 throw new IllegalArgumentException("lines[].quantity must be 1.." + Purchases.MAX_QUANTITY);
             }

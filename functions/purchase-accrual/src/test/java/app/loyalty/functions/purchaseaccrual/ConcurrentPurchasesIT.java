@@ -1,5 +1,8 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import app.loyalty.shared.testing.ContractChecked;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.program.ProgramRules;
@@ -49,13 +52,14 @@ class ConcurrentPurchasesIT {
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private AppContext context;
-    private PurchaseAccrualHandler handler;
+    /** Every exchange is held to openapi.yaml (ContractChecked). */
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Fixtures fixtures;
 
     @BeforeEach
     void setUp() {
         context = TestContexts.appContext(dynamo(), clock);
-        handler = new PurchaseAccrualHandler(context);
+        handler = ContractChecked.handler(new PurchaseAccrualHandler(context));
         fixtures = new Fixtures(context);
         fixtures.program(PROGRAM, "EUR", new ProgramRules(null, null, 14, null, null, null));
         fixtures.member(MEMBER, PROGRAM, MemberKind.CUSTOMER, null);

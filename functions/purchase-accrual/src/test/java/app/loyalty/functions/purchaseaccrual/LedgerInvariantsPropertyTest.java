@@ -1,5 +1,6 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.shared.testing.ContractChecked;
 import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.EntryMeta;
@@ -105,7 +106,7 @@ class LedgerInvariantsPropertyTest {
         Fixtures fixtures = new Fixtures(context);
         fixtures.program(PROGRAM, "EUR", RULES);
         fixtures.member(MEMBER, PROGRAM, MemberKind.CUSTOMER, null);
-        PurchaseAccrualHandler handler = new PurchaseAccrualHandler(context);
+        var handler = ContractChecked.handler(new PurchaseAccrualHandler(context));
         OrderRepository orders = new OrderRepository(context.dynamo(), context.tableName());
         List<Caller> orderMerchants = new ArrayList<>();
         List<String> orderIds = new ArrayList<>();

@@ -1,5 +1,7 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.shared.testing.ContractChecked;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.EntryMeta;
 import app.loyalty.shared.domain.ledger.LedgerChange;
@@ -57,7 +59,8 @@ class PurchaseAccrualHandlerTest {
     private final Caller merchant = Caller.merchant(MERCHANT, PROGRAM);
     private final Caller otherProgramsMerchant = Caller.merchant("mch_other", "prg_other");
     private AppContext context;
-    private PurchaseAccrualHandler handler;
+    /** Every exchange is held to openapi.yaml (ContractChecked). */
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Fixtures fixtures;
     private Card card;
     private int keys;
@@ -70,7 +73,7 @@ class PurchaseAccrualHandlerTest {
     @BeforeEach
     void setUp() {
         context = newContext(clock);
-        handler = new PurchaseAccrualHandler(context);
+        handler = ContractChecked.handler(new PurchaseAccrualHandler(context));
         fixtures = new Fixtures(context);
         fixtures.program(PROGRAM, "EUR", RULES);
         fixtures.program("prg_other", "EUR", ProgramRules.DEFAULT);
