@@ -23,9 +23,6 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import java.io.IOException;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
 
 /** The one ObjectMapper, built once. Strict on input: unknown fields, trailing tokens and duplicates are errors. */
 public final class Json {
@@ -48,8 +45,7 @@ public final class Json {
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .addModule(new SimpleModule("exact-input")
-                    .setDeserializerModifier(new ExactEnums())
-                    .addDeserializer(LocalDate.class, new ExactLocalDate()))
+                    .setDeserializerModifier(new ExactEnums()))
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
@@ -77,36 +73,5 @@ public final class Json {
                 }
             };
         }
-    }
-
-    /**
-     * Dates as openapi.yaml's {@code format: date} (RFC 3339 full-date, YYYY-MM-DD) and nothing else: Jackson's own
-     * deserializer would trim, take [1990,12,10] arrays, an empty array as null and a date-time's date part.
-     */
-    private static final class ExactLocalDate extends StdScalarDeserializer<LocalDate> {
-        private static final Pattern FULL_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}");
-
-        ExactLocalDate() {
-            super(LocalDate.class);
-        }
-
-        @Override
-        public LocalDate deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
-                return (LocalDate) context.handleUnexpectedToken(LocalDate.class, parser);
-            }
-            String text = parser.getText();
-            if (FULL_DATE.matcher(text).matches()) {
-                try {
-                    return LocalDate.parse(text); // ISO_LOCAL_DATE resolves strictly: 1990-02-30 is refused
-                } catch (DateTimeParseException invalid) {
-                    // falls through to the refusal below
-                }
-            }
-            return (LocalDate) context.handleWeirdStringValue(LocalDate.class, text, "not a YYYY-MM-DD date");
-        }
-    }
-
-    private Json() {
     }
 }
