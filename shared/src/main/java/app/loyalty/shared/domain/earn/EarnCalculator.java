@@ -74,7 +74,9 @@ public final class EarnCalculator {
             points = rules.maxPointsPerPurchase();
             cappedBy = Earning.Cap.PURCHASE;
         }
-        long leftToday = Math.max(0, rules.maxPointsPerDay() - purchase.pointsEarnedToday());
+        // Without a daily cap there is nothing to cut: NO_CAP is not a figure to subtract from.
+        long leftToday = rules.maxPointsPerDay() == EarnRules.NO_CAP ? Long.MAX_VALUE
+                : Math.max(0, rules.maxPointsPerDay() - purchase.pointsEarnedToday());
         if (points > leftToday) {
             points = leftToday;
             cappedBy = Earning.Cap.DAY;
