@@ -14,6 +14,7 @@ import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.Spends;
 import app.loyalty.shared.testing.TestContexts;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -90,7 +91,8 @@ class PurchaseAccrualHandlerTest {
         assertThat(body.at("/breakdown/excludedAmount").asLong()).isEqualTo(5000);
         assertThat(body.get("status").asText()).isEqualTo("pending");
         assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:29:12Z");
-        assertThat(body.get("expiresAt").asText()).isEqualTo("2027-11-23T09:30:00Z");
+        assertThat(body.get("expiresAt").asText()).as("through the whole day 365 days after recording")
+                .isEqualTo("2027-11-24T00:00:00Z");
         assertThat(body.at("/balance/pending").asLong()).isEqualTo(112);
         assertThat(body.at("/balance/available").asLong()).isZero();
         assertThat(body.get("promoCode").asText()).isEqualTo("WINTER26");
@@ -196,6 +198,8 @@ class PurchaseAccrualHandlerTest {
 
     @Test
     void purchase_earnsNothingOnThePartPaidWithPoints() {
+        purchase(byMember("o-points", 40_000));    // 400 points, available after the pending days
+        clock.advance(Duration.ofDays(15));
         JsonNode body = json(purchase("""
                 {"memberId":"%s","orderId":"o-p","total":{"amount":1000,"currency":"EUR"},"paidWithPoints":400}""".formatted(MEMBER)));
 
@@ -471,14 +475,7 @@ class PurchaseAccrualHandlerTest {
 
     /** Stands in for a redemption (a later issue): spends points through the ledger domain and writes the change. */
     private void spend(long points, String orderId) {
-        var lots = LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#"));
-        LedgerChange change = new MemberLedger(MEMBER, PROGRAM, lots).spend(
-                new EntryMeta("ent_spend", clock.instant(), Actor.merchant(MERCHANT), "redemption"), points, orderId);
-        List<TransactWriteItem> items = new ArrayList<>();
-        change.changedLots().forEach(lot -> items.add(TransactWriteItem.builder().put(Put.builder()
-                .tableName(context.tableName()).item(LotItems.toItem(lot)).build()).build()));
-        items.add(LedgerEntryItems.append(context.tableName(), change.entry()));
-        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+        Spends.spend(context, MEMBER, PROGRAM, MERCHANT, points, orderId, "ent_spend");
     }
 
     private static String byMember(String orderId, long amount) {
