@@ -1,9 +1,5 @@
 package app.loyalty.functions.purchaseaccrual;
 
-import app.loyalty.shared.domain.ledger.Actor;
-import app.loyalty.shared.domain.ledger.EntryMeta;
-import app.loyalty.shared.domain.ledger.LedgerChange;
-import app.loyalty.shared.domain.ledger.MemberLedger;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.program.ProgramRules;
@@ -11,7 +7,6 @@ import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
-import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.testing.MutableClock;
 import app.loyalty.shared.testing.Spends;
@@ -24,9 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -90,7 +83,8 @@ class PurchaseAccrualHandlerTest {
         assertThat(body.at("/breakdown/eligibleAmount").asLong()).isEqualTo(7500);
         assertThat(body.at("/breakdown/excludedAmount").asLong()).isEqualTo(5000);
         assertThat(body.get("status").asText()).isEqualTo("pending");
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:29:12Z");
+        assertThat(body.get("availableAt").asText()).as("00:00Z after the day the returns window ends on")
+                .isEqualTo("2026-12-08T00:00:00Z");
         assertThat(body.get("expiresAt").asText()).as("through the whole day 365 days after recording")
                 .isEqualTo("2027-11-24T00:00:00Z");
         assertThat(body.at("/balance/pending").asLong()).isEqualTo(112);
@@ -144,7 +138,8 @@ class PurchaseAccrualHandlerTest {
                  "purchasedAt":"2026-11-20T09:30:00Z"}""".formatted(MEMBER)));
 
         assertThat(body.get("status").asText()).isEqualTo("pending");
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-04T09:30:00Z");
+        assertThat(body.get("availableAt").asText()).as("after the day 14 days after the purchase")
+                .isEqualTo("2026-12-05T00:00:00Z");
     }
 
     @Test
@@ -170,8 +165,8 @@ class PurchaseAccrualHandlerTest {
         JsonNode body = json(handler.handleRequest(post(PURCHASES, Caller.merchant("mch_month", "prg_month"), key(),
                 "{\"memberId\":\"mbr_month\",\"orderId\":\"o-1\",\"total\":{\"amount\":500,\"currency\":\"EUR\"}}"), null));
 
-        // bought 23 November, available 7 December: burns at the end of December, not of November
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:30:00Z");
+        // bought 23 November, available 8 December: burns at the end of December, not of November
+        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-08T00:00:00Z");
         assertThat(body.get("expiresAt").asText()).isEqualTo("2027-01-01T00:00:00Z");
     }
 
