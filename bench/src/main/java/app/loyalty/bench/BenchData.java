@@ -1,5 +1,6 @@
 package app.loyalty.bench;
 
+import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
@@ -12,6 +13,7 @@ import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramRepository;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -144,6 +146,13 @@ public final class BenchData {
         item.put("spendByMonth", AttributeValue.fromM(Map.of("2026-09", Attr.n(98_000), "2026-10", Attr.n(120_500),
                 "2026-11", Attr.n(93_400))));
         item.put("pointsByDay", AttributeValue.fromM(Map.of("2026-11-20", Attr.n(73), "2026-11-21", Attr.n(12))));
+        return item;
+    }
+
+    /** The PROFILE item of a member holding {@code lots}: with the points figures every write keeps on it. */
+    public static Map<String, AttributeValue> profileItem(Member member, List<PointsLot> lots) {
+        Map<String, AttributeValue> item = profileItem(member);
+        item.putAll(MemberFigures.toAttributes(PointsFigures.of(lots, NOW)));
         return item;
     }
 

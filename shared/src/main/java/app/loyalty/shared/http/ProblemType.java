@@ -15,6 +15,8 @@ public enum ProblemType {
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request"),
+    POINTS_LIMIT_EXCEEDED(422, "points-limit-exceeded", "The request would pass a points limit"),
+    POINTS_PAYMENT_NOT_COVERED(422, "points-payment-not-covered", "The points payment is not covered"),
     INTERNAL(500, "internal", "Internal error");
 
     public static final String BASE_URI = "https://api.loyalty.example/problems/";

@@ -2,6 +2,10 @@ package app.loyalty.shared.store;
 
 import app.loyalty.shared.domain.ledger.PointsLot;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -10,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Lot items live in the member partition: PK MEMBER#id, SK LOT#&lt;earnedAt&gt;#&lt;lotId&gt;. A lot that can still
- * expire is also in the sharded expiry index (GSI2PK EXPIRES#&lt;date&gt;#&lt;shard&gt;), so the expiry job reads only
- * what is due on a day, never every member.
+ * Lot items live in the member partition. An open lot (points left) has SK LOT#&lt;earnedAt&gt;#&lt;lotId&gt;; a lot that
+ * can still expire is also in the sharded expiry index (GSI2PK EXPIRES#&lt;date&gt;#&lt;shard&gt;), so the expiry job
+ * reads only what is due on a day, never every member. A closed lot (spent, reversed or written off: remaining 0)
+ * moves, in the transaction that closes it, to SK HIST#LOT#&lt;earnedAt&gt;#&lt;lotId&gt;, outside the open range: reads
+ * of a member cost the same after years of history, and the statement can still page through it.
  */
 public final class LotItems {
     public static final int EXPIRY_SHARDS = 16;
+    public static final String HISTORY_PREFIX = "HIST#";
 
     private LotItems() {
     }
@@ -28,8 +35,14 @@ public final class LotItems {
         return MemberRepository.LOT_PREFIX + lot.earnedAt() + "#" + lot.lotId();
     }
 
+    /** Where a closed lot lives: the open key with the history prefix. */
+    public static Map<String, AttributeValue> historyKey(PointsLot lot) {
+        return Attr.key(MemberRepository.memberPk(lot.memberId()), HISTORY_PREFIX + sortKey(lot));
+    }
+
+    /** A lot's item where it belongs: open while it has points, else in the history range. */
     public static Map<String, AttributeValue> toItem(PointsLot lot) {
-        Map<String, AttributeValue> item = new HashMap<>(key(lot));
+        Map<String, AttributeValue> item = new HashMap<>(lot.remaining() > 0 ? key(lot) : historyKey(lot));
         item.put("lotId", Attr.s(lot.lotId()));
         item.put("memberId", Attr.s(lot.memberId()));
         item.put("amount", Attr.n(lot.amount()));
@@ -56,6 +69,27 @@ public final class LotItems {
                 Instant.parse(Attr.string(item, "availableAt")),
                 Attr.optionalString(item, "expiresAt").map(Instant::parse).orElse(null),
                 Attr.string(item, "issuingMerchantId"), Attr.optionalString(item, "sourceOrderId").orElse(null));
+    }
+
+    /**
+     * The writes that take a lot from {@code read} to {@code changed}, only if it still holds what was read: its
+     * remaining updated in place while points are left; else deleted from the open range and put in the history
+     * range (which also takes it out of the expiry index).
+     */
+    public static List<TransactWriteItem> change(String tableName, PointsLot read, PointsLot changed) {
+        Map<String, AttributeValue> readValue = Map.of(":read", Attr.n(read.remaining()));
+        if (changed.remaining() > 0) {
+            return List.of(TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(key(read))
+                    .updateExpression("SET remaining = :remaining")
+                    .conditionExpression("remaining = :read")
+                    .expressionAttributeValues(Map.of(":remaining", Attr.n(changed.remaining()), ":read", Attr.n(read.remaining())))
+                    .build()).build());
+        }
+        return List.of(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(tableName).key(key(read))
+                        .conditionExpression("remaining = :read").expressionAttributeValues(readValue).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(toItem(changed))
+                        .conditionExpression("attribute_not_exists(PK)").build()).build());
     }
 
     public static List<PointsLot> fromItems(List<Map<String, AttributeValue>> items) {

@@ -50,18 +50,34 @@ public final class MemberRepository {
         return Attr.key("CARD#" + cardNumber, "CARD");
     }
 
-    /** A member with the raw items of its partition from LOT# on (lots, profile, summary) in one query. */
+    /**
+     * A member as read: the profile item (with its points figures) and, when asked for, the open lots (points left).
+     * Closed lots are never read here.
+     */
     public record MemberState(Member member, List<Map<String, AttributeValue>> lotItems, Map<String, AttributeValue> profileItem) {
     }
 
+    /** The profile alone (one consistent GetItem): what a balance, a purchase or GET member need. */
     public Optional<MemberState> load(String memberId) {
+        Map<String, AttributeValue> profile = dynamo.getItem(GetItemRequest.builder().tableName(tableName)
+                .key(profileKey(memberId)).consistentRead(true).build()).item();
+        return profile == null || profile.isEmpty() ? Optional.empty()
+                : Optional.of(new MemberState(memberFromItem(profile), List.of(), profile));
+    }
+
+    /**
+     * The profile and the open lots in one consistent Query of the range LOT# .. PROFILE (open lots sort before
+     * PROFILE; ledger entries and closed lots, HIST#..., sort before LOT# and are not read).
+     */
+    public Optional<MemberState> loadWithOpenLots(String memberId) {
         List<Map<String, AttributeValue>> lots = new ArrayList<>();
         Map<String, AttributeValue> profile = null;
         Map<String, AttributeValue> startKey = null;
         do {
             var page = dynamo.query(QueryRequest.builder().tableName(tableName)
-                    .keyConditionExpression("PK = :pk AND SK >= :from")
-                    .expressionAttributeValues(Map.of(":pk", Attr.s(memberPk(memberId)), ":from", Attr.s(LOT_PREFIX)))
+                    .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
+                    .expressionAttributeValues(Map.of(":pk", Attr.s(memberPk(memberId)), ":from", Attr.s(LOT_PREFIX),
+                            ":to", Attr.s(PROFILE)))
                     .exclusiveStartKey(startKey)
                     .consistentRead(true)
                     .build());
@@ -99,6 +115,7 @@ public final class MemberRepository {
         item.put("totalSpend", Attr.n(0));
         item.put("spendByMonth", AttributeValue.fromM(Map.of()));
         item.put("pointsByDay", AttributeValue.fromM(Map.of()));
+        item.putAll(MemberFigures.initial());
         MemberProfile profile = member.profile();
         item.put("name", Attr.s(profile.name()));
         if (profile.phone() != null) {

@@ -1,8 +1,6 @@
 package app.loyalty.shared.store;
 
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -77,78 +75,50 @@ public final class MemberStats {
     }
 
     /**
-     * Counts a purchase of {@code amount} earning {@code points} at {@code purchasedAt}. With a daily cap the update
-     * holds only if the day's points stay within it. {@code profile} is the item as read: it only decides whether the
-     * maps exist yet (members enrolled before the figures existed get them created, guarded so a concurrent creator
-     * makes this attempt fail and re-run instead of overwriting) and which old days to prune.
+     * Counts a purchase of {@code amount} earning {@code points} at {@code purchasedAt} into the profile update. With
+     * a daily cap the update holds only if the day's points stay within it. {@code profile} is the item as read: it
+     * only decides whether the maps exist yet (members enrolled before the figures existed get them created, guarded
+     * so a concurrent creator makes this attempt fail and re-run instead of overwriting) and which old days to prune.
      */
-    public static TransactWriteItem recordPurchase(String tableName, String memberId, Map<String, AttributeValue> profile,
-                                                   Instant purchasedAt, long amount, long points, Long dailyCap) {
+    public static void recordPurchase(UpdateExpression update, Map<String, AttributeValue> profile, Instant purchasedAt,
+                                      long amount, long points, Long dailyCap) {
         String month = monthOf(purchasedAt);
         String day = dayOf(purchasedAt);
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        List<String> conditions = new ArrayList<>(List.of("attribute_exists(PK)"));
-        // DynamoDB refuses unused names and values, so each is added where its clause is.
-        values.put(":one", Attr.n(1));
-        values.put(":amount", Attr.n(amount));
-
+        update.add(PURCHASE_COUNT + " " + update.value(1)).add(TOTAL_SPEND + " " + update.value(amount));
         if (hasMap(profile, SPEND_BY_MONTH)) {
-            set.add("spendByMonth.#m = if_not_exists(spendByMonth.#m, :zero) + :amount");
-            names.put("#m", month);
-            values.put(":zero", Attr.n(0));
+            String path = SPEND_BY_MONTH + "." + update.name(month);
+            update.set(path + " = if_not_exists(" + path + ", " + update.value(0) + ") + " + update.value(amount));
         } else {
-            set.add("spendByMonth = :newMonths");
-            values.put(":newMonths", AttributeValue.fromM(Map.of(month, Attr.n(amount))));
-            conditions.add("attribute_not_exists(spendByMonth)");
+            update.set(SPEND_BY_MONTH + " = " + update.value(AttributeValue.fromM(Map.of(month, Attr.n(amount)))));
+            update.condition("attribute_not_exists(" + SPEND_BY_MONTH + ")");
         }
         if (hasMap(profile, POINTS_BY_DAY)) {
-            set.add("pointsByDay.#d = if_not_exists(pointsByDay.#d, :zero) + :points");
-            names.put("#d", day);
-            values.put(":zero", Attr.n(0));
-            values.put(":points", Attr.n(points));
+            String path = POINTS_BY_DAY + "." + update.name(day);
+            update.set(path + " = if_not_exists(" + path + ", " + update.value(0) + ") + " + update.value(points));
             LocalDate oldest = LocalDate.parse(day).minusDays(POINTS_BY_DAY_KEPT);
             int pruned = 0;
             for (String stored : profile.get(POINTS_BY_DAY).m().keySet()) {
                 if (pruned < MAX_PRUNED_PER_WRITE && LocalDate.parse(stored).isBefore(oldest)) {
-                    names.put("#old" + pruned, stored);
-                    remove.add("pointsByDay.#old" + pruned);
+                    update.remove(POINTS_BY_DAY + "." + update.name(stored));
                     pruned++;
                 }
             }
             if (dailyCap != null && points > 0) {
-                conditions.add("(attribute_not_exists(pointsByDay.#d) OR pointsByDay.#d <= :capLeft)");
-                values.put(":capLeft", Attr.n(dailyCap - points));
+                update.condition("(attribute_not_exists(" + path + ") OR " + path + " <= "
+                        + update.value(dailyCap - points) + ")");
             }
         } else {
-            set.add("pointsByDay = :newDays");
-            values.put(":newDays", AttributeValue.fromM(Map.of(day, Attr.n(points))));
-            conditions.add("attribute_not_exists(pointsByDay)");
+            update.set(POINTS_BY_DAY + " = " + update.value(AttributeValue.fromM(Map.of(day, Attr.n(points)))));
+            update.condition("attribute_not_exists(" + POINTS_BY_DAY + ")");
         }
-        String expression = "SET " + String.join(", ", set) + " ADD purchaseCount :one, totalSpend :amount"
-                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
-        return TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                .key(MemberRepository.profileKey(memberId))
-                .updateExpression(expression)
-                .conditionExpression(String.join(" AND ", conditions))
-                .expressionAttributeNames(names.isEmpty() ? null : names)
-                .expressionAttributeValues(values)
-                .build()).build();
     }
 
     /** Takes a returned {@code amount} off the spend of the purchase's month and the total (atomic). */
-    public static TransactWriteItem recordReturn(String tableName, String memberId, Instant purchasedAt, long amount) {
-        return TransactWriteItem.builder().update(Update.builder().tableName(tableName)
-                .key(MemberRepository.profileKey(memberId))
-                .updateExpression("SET spendByMonth.#m = if_not_exists(spendByMonth.#m, :zero) - :amount "
-                        + "ADD totalSpend :negative")
-                .conditionExpression("attribute_exists(spendByMonth)")
-                .expressionAttributeNames(Map.of("#m", monthOf(purchasedAt)))
-                .expressionAttributeValues(Map.of(":zero", Attr.n(0), ":amount", Attr.n(amount),
-                        ":negative", Attr.n(-amount)))
-                .build()).build();
+    public static void recordReturn(UpdateExpression update, Instant purchasedAt, long amount) {
+        String path = SPEND_BY_MONTH + "." + update.name(monthOf(purchasedAt));
+        update.set(path + " = if_not_exists(" + path + ", " + update.value(0) + ") - " + update.value(amount));
+        update.add(TOTAL_SPEND + " " + update.value(-amount));
+        update.condition("attribute_exists(" + SPEND_BY_MONTH + ")");
     }
 
     private static boolean hasMap(Map<String, AttributeValue> profile, String name) {

@@ -4,6 +4,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -77,18 +78,18 @@ public final class OrderRepository {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(fromItem(item));
     }
 
-    public Optional<Return> findReturn(String merchantId, String orderId, String returnId) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(tableName)
-                .key(Attr.key(orderPk(merchantId, orderId), RETURN_PREFIX + returnId)).consistentRead(true).build()).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(new Return(Attr.string(item, "returnId"),
-                Attr.number(item, "amount"), Attr.number(item, "points"), Attr.string(item, "contentHash"),
-                Attr.string(item, "response")));
+    public static Map<String, AttributeValue> returnKey(String merchantId, String orderId, String returnId) {
+        return Attr.key(orderPk(merchantId, orderId), RETURN_PREFIX + returnId);
     }
 
-    /** The order marker of a new order; fails if the merchant already used the order id. */
+    /**
+     * The order marker of a new order; fails if the merchant already used the order id, and then hands back the
+     * marker with the failure, so telling a retry from a different order needs no read.
+     */
     public TransactWriteItem record(Order order) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(toItem(order))
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
     }
 
     /**
@@ -122,7 +123,8 @@ public final class OrderRepository {
         item.put("response", Attr.s(returned.response()));
         item.put("recordedAt", Attr.s(now.toString()));
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
-                .conditionExpression("attribute_not_exists(PK)").build()).build();
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
     }
 
     static Map<String, AttributeValue> toItem(Order order) {
@@ -155,7 +157,7 @@ public final class OrderRepository {
         return item;
     }
 
-    static Order fromItem(Map<String, AttributeValue> item) {
+    public static Order fromItem(Map<String, AttributeValue> item) {
         List<Line> lines = item.get("lines").l().stream().map(AttributeValue::m).map(m -> new Line(m.get("sku").s(),
                 m.get("category").s(), Long.parseLong(m.get("quantity").n()), Long.parseLong(m.get("unitPrice").n())))
                 .toList();

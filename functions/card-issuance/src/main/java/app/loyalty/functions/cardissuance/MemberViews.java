@@ -1,20 +1,16 @@
 package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.domain.ledger.Balance;
-import app.loyalty.shared.domain.ledger.PointsLot;
+import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.Member;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
-import app.loyalty.shared.store.Attr;
-import app.loyalty.shared.store.LotItems;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -54,20 +50,21 @@ final class MemberViews {
         }
     }
 
-    MemberView view(Member member, Card card, Program program, List<Map<String, AttributeValue>> lotItems) {
-        return view(member, card, program, LotItems.fromItems(lotItems), 0);
-    }
-
-    MemberView view(Member member, Card card, Program program, List<PointsLot> lots, long rollingSpend) {
+    /**
+     * The member as shown. The balance comes from the profile's points figures, never from lots, and the card is the
+     * profile's current one: a replacement moves the profile to the new, active card in the same transaction that
+     * blocks the old one, so the current card is active and needs no read.
+     */
+    MemberView view(Member member, Program program, PointsFigures figures, long rollingSpend) {
         Instant now = clock.instant();
-        Balance balance = Balance.of(lots, now, EXPIRING_SOON);
+        Balance balance = figures.balanceAt(now, EXPIRING_SOON);
         ProgramRules rules = program.rules();
         var profile = member.profile();
         return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
                 member.status().name().toLowerCase(Locale.ROOT),
                 new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
                 new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
-                new CardSummary(card.cardNumber(), card.status().name().toLowerCase(Locale.ROOT)),
+                new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT)),
                 new BalanceView(balance.available(), balance.pending(), balance.expiringSoon(), now.plus(EXPIRING_SOON)),
                 rules.tierFor(rollingSpend).name(), rules.discount().discountBpFor(rollingSpend), rollingSpend,
                 program.currency(), member.enrolledAt());

@@ -1,6 +1,7 @@
 package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.member.Consents;
@@ -16,9 +17,10 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.IdempotentWriter;
-import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.MemberStats;
+import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 
 import java.time.Clock;
@@ -33,7 +35,7 @@ import java.util.UUID;
 /** Enrolment and cards. Every lookup is scoped to the caller's program: another program's ids are 404s. */
 final class Membership {
     private final MemberRepository members;
-    private final ProgramRepository programs;
+    private final ProgramCache programs;
     private final IdempotentWriter writer;
     private final MemberViews views;
     private final Clock clock;
@@ -41,7 +43,7 @@ final class Membership {
     Membership(AppContext context) {
         this.clock = context.clock();
         this.members = new MemberRepository(context.dynamo(), context.tableName());
-        this.programs = new ProgramRepository(context.dynamo(), context.tableName());
+        this.programs = new ProgramCache(new ProgramRepository(context.dynamo(), context.tableName()), clock);
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
         this.views = new MemberViews(clock);
     }
@@ -107,21 +109,22 @@ final class Membership {
                     event("CardIssued", now, program.programId(), Map.of(
                             "memberId", member.memberId(), "merchantId", caller.merchantId(),
                             "cardNumber", card.cardNumber(), "reason", "enrolment")));
-            return new IdempotentWriter.Write(201, views.view(member, card, program, List.of()).withoutProfile(),
+            return new IdempotentWriter.Write(201, views.view(member, program, PointsFigures.ZERO, 0).withoutProfile(),
                     List.of(members.enrol(member), members.issueCard(card)), events);
         });
     }
 
+    /** One GetItem of the profile (figures, current card, spend) and the cached program: flat in the member's history. */
     ApiResponse readMember(ApiRequest request) {
         String memberId = request.pathParameter("memberId");
         var state = members.load(memberId)
                 .filter(s -> s.member().programId().equals(request.caller().programId()))
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
-        Program program = programs.find(state.member().programId()).orElseThrow();
-        Card card = members.findCard(state.member().cardNumber()).orElseThrow();
+        Program program = programs.find(state.member().programId()).orElseThrow(
+                () -> new IllegalStateException("Member " + memberId + " names a missing program"));
         long rollingSpend = MemberStats.rollingSpend(state.profileItem(), clock.instant(),
                 program.rules().discount().windowDays());
-        return ApiResponse.json(200, views.view(state.member(), card, program, LotItems.fromItems(state.lotItems()),
+        return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
                 rollingSpend));
     }
 

@@ -17,7 +17,7 @@ public final class PurchaseAccrualHandler extends ApiFunction {
     }
 
     public PurchaseAccrualHandler(AppContext context) {
-        this(new Purchases(context), new Returns(context));
+        this(new Purchases(context, Purchases.programCache(context)), new Returns(context));
     }
 
     private PurchaseAccrualHandler(Purchases purchases, Returns returns) {

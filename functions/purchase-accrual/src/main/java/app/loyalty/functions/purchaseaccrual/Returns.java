@@ -1,5 +1,8 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.functions.purchaseaccrual.PurchaseView.Amount;
+import app.loyalty.functions.purchaseaccrual.PurchaseView.BalanceView;
+import app.loyalty.functions.purchaseaccrual.ReturnView.Reversal;
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
 import app.loyalty.shared.domain.earn.ProportionalReturn;
@@ -8,6 +11,7 @@ import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.EntryMeta;
 import app.loyalty.shared.domain.ledger.MemberLedger;
+import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.ledger.ReversalOutcome;
 import app.loyalty.shared.events.DomainEvent;
@@ -15,22 +19,20 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
-import app.loyalty.shared.http.Json;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.OrderRepository;
 import app.loyalty.shared.store.OrderRepository.Line;
 import app.loyalty.shared.store.OrderRepository.Order;
-import app.loyalty.shared.store.TableSchema;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -44,7 +46,8 @@ import java.util.TreeMap;
  * POST /v1/purchases/{orderId}/returns: part or all of an order comes back, by amount or by lines, and its points
  * are reversed in proportion without drift ({@link ProportionalReturn}: after every return the order has reversed
  * exactly floor(points x returnedAmount / amount) in total). Where the points come from is the ledger's policy
- * ({@link MemberLedger#reverseOrder}).
+ * ({@link MemberLedger#reverseOrder}). Reads: the order marker, then the member's profile and open lots in one
+ * Query; one transaction writes the rest, the return marker (unique per order, holding the answer) included.
  */
 final class Returns {
     private final MemberRepository members;
@@ -61,76 +64,35 @@ final class Returns {
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
     }
 
-    record ReturnLine(String sku, Long quantity) {
-        ReturnLine {
-            // The SKU rule of purchase lines: a return names SKUs of the order, and openapi.yaml states one pattern.
-            if (sku == null || !Purchases.TEXT.matcher(sku).matches()) {
-                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
-            }
-            if (quantity == null || quantity < 1 || quantity > Purchases.MAX_QUANTITY) {
-                throw new IllegalArgumentException("lines[].quantity must be 1.." + Purchases.MAX_QUANTITY);
-            }
-        }
-    }
-
-    record ReturnRequest(String returnId, Long amount, List<ReturnLine> lines) {
-        ReturnRequest {
-            if (returnId == null || !Purchases.ID.matcher(returnId).matches()) {
-                throw new IllegalArgumentException("returnId must be 1-64 characters: letters, digits, . _ : -");
-            }
-            if ((amount == null) == (lines == null)) {
-                throw new IllegalArgumentException("send exactly one of amount and lines");
-            }
-            if (amount != null && (amount < 1 || amount > Purchases.MAX_AMOUNT)) {
-                throw new IllegalArgumentException("amount must be 1.." + Purchases.MAX_AMOUNT + " minor units");
-            }
-            if (lines != null) {
-                if (lines.isEmpty() || lines.size() > Purchases.MAX_LINES || lines.contains(null)) {
-                    throw new IllegalArgumentException("lines must hold 1.." + Purchases.MAX_LINES + " lines");
-                }
-                if (lines.stream().map(ReturnLine::sku).distinct().count() != lines.size()) {
-                    throw new IllegalArgumentException("each sku at most once in lines");
-                }
-            }
-        }
-    }
-
-    record Reversal(long requested, long fromOrderLots, long fromOtherLots, long unrecovered) {
-    }
-
-    record ReturnView(String orderId, String returnId, String memberId, Purchases.Amount returned,
-                      Purchases.Amount totalReturned, Purchases.Amount returnable, long pointsReversed,
-                      Reversal reversal, long orderPoints, long orderPointsReversed, Purchases.BalanceView balance) {
-    }
-
     ApiResponse returnPurchase(ApiRequest request) {
         Caller caller = request.caller();
         String orderId = request.pathParameter("orderId");
-        if (!Purchases.ID.matcher(orderId).matches()) {
+        if (!PurchaseRequest.ID.matcher(orderId).matches()) {
             throw ApiException.validation("orderId must be 1-64 characters: letters, digits, . _ : -");
         }
         ReturnRequest body = request.body(ReturnRequest.class);
-        String contentHash = Purchases.hash(body);
-        return writer.execute(request, () -> prepare(caller, orderId, body, contentHash));
+        String contentHash = Answers.hash(body);
+        IdempotentWriter.Marker returnMarker = new IdempotentWriter.Marker(
+                OrderRepository.returnKey(caller.merchantId(), orderId, body.returnId()),
+                item -> replayOrRefuse(item, orderId, body.returnId(), contentHash));
+        return writer.execute(request, returnMarker, () -> prepare(caller, orderId, body, contentHash));
+    }
+
+    /** The same return id again: identical content answers the original result (200), else 409. */
+    private static ApiResponse replayOrRefuse(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item,
+                                              String orderId, String returnId, String contentHash) {
+        if (!Attr.string(item, "contentHash").equals(contentHash)) {
+            throw new ApiException(ProblemType.CONFLICT, "Return " + returnId + " of order " + orderId
+                    + " was already recorded with different content; a return id is unique per order",
+                    Map.of("orderId", orderId, "returnId", returnId));
+        }
+        return Answers.original(Attr.string(item, "response"));
     }
 
     private IdempotentWriter.Write prepare(Caller caller, String orderId, ReturnRequest body, String contentHash) {
         Order order = orders.find(caller.merchantId(), orderId)
                 .filter(o -> o.programId().equals(caller.programId()))
                 .orElseThrow(() -> ApiException.notFound("Order " + orderId));
-        var previous = orders.findReturn(caller.merchantId(), orderId, body.returnId());
-        if (previous.isPresent()) {
-            if (!previous.get().contentHash().equals(contentHash)) {
-                throw new ApiException(ProblemType.CONFLICT, "Return " + body.returnId() + " of order " + orderId
-                        + " was already recorded with different content; a return id is unique per order",
-                        Map.of("orderId", orderId, "returnId", body.returnId()));
-            }
-            try {
-                return new IdempotentWriter.Write(200, Json.MAPPER.readTree(previous.get().response()), List.of(), List.of());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Stored return answer unreadable", e);
-            }
-        }
         Map<String, Long> returnedQuantities = new TreeMap<>(order.returnedQuantities());
         long amount = body.amount() != null ? body.amount() : priceLines(order, body.lines(), returnedQuantities);
         ProportionalReturn.Step step = returnOf(order, amount);
@@ -139,54 +101,81 @@ final class Returns {
         long toReverse = step.pointsToReverse();
 
         Instant now = clock.instant();
-        MemberRepository.MemberState state = members.load(order.memberId())
+        MemberRepository.MemberState state = members.loadWithOpenLots(order.memberId())
                 .orElseThrow(() -> new IllegalStateException("Order " + orderId + " names a missing member"));
-        MemberLedger ledger = new MemberLedger(order.memberId(), order.programId(), LotItems.fromItems(state.lotItems()));
+        MemberLedger ledger = new MemberLedger(order.memberId(), order.programId(), lotsFor(order, state));
         List<TransactWriteItem> items = new ArrayList<>();
         List<DomainEvent> events = new ArrayList<>();
         Reversal reversal = new Reversal(0, 0, 0, 0);
+        PointsFigures.Change change = PointsFigures.Change.none(now);
         if (toReverse > 0) {
             String entryId = Ids.newId("ent");
             ReversalOutcome outcome = ledger.reverseOrder(
                     new EntryMeta(entryId, now, Actor.merchant(caller.merchantId()), "return"), caller.merchantId(), orderId,
                     toReverse);
             for (PointsLot changed : outcome.change().changedLots()) {
-                items.add(updateRemaining(ledger.lot(changed.lotId()).orElseThrow(), changed));
+                PointsLot read = ledger.lot(changed.lotId()).orElseThrow();
+                items.addAll(LotItems.change(table, read, changed));
+                change = change.plus(PointsFigures.Change.changed(read, changed, now));
             }
             outcome.change().entries().forEach(entry -> items.add(LedgerEntryItems.append(table, entry)));
-            ledger = outcome.change().ledger();
             reversal = new Reversal(toReverse, outcome.fromOrderLots(), outcome.fromOtherLots(), outcome.unrecovered());
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("memberId", order.memberId());
-            data.put("merchantId", caller.merchantId());
-            data.put("orderId", orderId);
-            data.put("returnId", body.returnId());
-            if (!outcome.change().isEmpty()) {
-                data.put("entryId", outcome.change().entry().entryId());
-                data.put("allocations", outcome.change().entry().allocations().stream()
-                        .map(a -> Map.<String, Object>of("lotId", a.lotId(), "points", a.points())).toList());
-            }
-            data.put("points", outcome.reversed());
-            data.put("requested", toReverse);
-            data.put("fromOrderLots", outcome.fromOrderLots());
-            data.put("fromOtherLots", outcome.fromOtherLots());
-            data.put("unrecovered", outcome.unrecovered());
-            data.put("returnedAmount", amount);
-            data.put("currency", order.currency());
-            events.add(Purchases.event("PointsReversed", now, order.programId(), data));
+            events.add(Answers.event("PointsReversed", now, order.programId(),
+                    reversed(caller, order, body.returnId(), outcome, toReverse, amount)));
         }
-        Balance balance = ledger.balanceAt(now, Purchases.EXPIRING_SOON);
+        UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
+        MemberStats.recordReturn(profileUpdate, order.purchasedAt(), amount);
+        Balance balance = MemberFigures.apply(profileUpdate, state.profileItem(), change, now)
+                .balanceAt(now, Purchases.EXPIRING_SOON);
+        items.add(profileUpdate.build(table, MemberRepository.profileKey(order.memberId())));
+
         ReturnView view = new ReturnView(orderId, body.returnId(), order.memberId(),
-                new Purchases.Amount(amount, order.currency()), new Purchases.Amount(totalReturned, order.currency()),
-                new Purchases.Amount(order.amount() - totalReturned, order.currency()), toReverse, reversal,
-                order.points(), target, Purchases.BalanceView.of(balance));
-        String response = Purchases.write(view);
+                new Amount(amount, order.currency()), new Amount(totalReturned, order.currency()),
+                new Amount(order.amount() - totalReturned, order.currency()), toReverse, reversal,
+                order.points(), target, BalanceView.of(balance));
+        String response = Answers.write(view);
         items.addFirst(orders.recordReturnTotals(order, totalReturned, target,
-                order.unrecoveredPoints() + reversal.unrecovered(), returnedQuantities));
+                Math.addExact(order.unrecoveredPoints(), reversal.unrecovered()), returnedQuantities));
         items.add(orders.recordReturn(order, new OrderRepository.Return(body.returnId(), amount, toReverse, contentHash,
                 response), now));
-        items.add(MemberStats.recordReturn(table, order.memberId(), order.purchasedAt(), amount));
-        return new IdempotentWriter.Write(201, view, items, events);
+        return new IdempotentWriter.Write(201, view, view, items, events,
+                OrderRepository.returnKey(caller.merchantId(), orderId, body.returnId()));
+    }
+
+    /**
+     * The member's open lots, plus the order's own lot when it is closed (spent or written off: it is not in the
+     * open range and holds 0 points). The ledger needs it only to know what the order earned; a closed lot is never
+     * written again, so it is rebuilt from the order instead of read.
+     */
+    private static List<PointsLot> lotsFor(Order order, MemberRepository.MemberState state) {
+        List<PointsLot> lots = new ArrayList<>(LotItems.fromItems(state.lotItems()));
+        if (order.lotId() != null && lots.stream().noneMatch(lot -> lot.lotId().equals(order.lotId()))) {
+            lots.add(new PointsLot(order.lotId(), order.memberId(), order.points(), 0, order.recordedAt(),
+                    order.recordedAt(), null, order.merchantId(), order.orderId()));
+        }
+        return lots;
+    }
+
+    private static Map<String, Object> reversed(Caller caller, Order order, String returnId, ReversalOutcome outcome,
+                                                long requested, long amount) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", order.memberId());
+        data.put("merchantId", caller.merchantId());
+        data.put("orderId", order.orderId());
+        data.put("returnId", returnId);
+        if (!outcome.change().isEmpty()) {
+            data.put("entryId", outcome.change().entry().entryId());
+            data.put("allocations", outcome.change().entry().allocations().stream()
+                    .map(a -> Map.<String, Object>of("lotId", a.lotId(), "points", a.points())).toList());
+        }
+        data.put("points", outcome.reversed());
+        data.put("requested", requested);
+        data.put("fromOrderLots", outcome.fromOrderLots());
+        data.put("fromOtherLots", outcome.fromOtherLots());
+        data.put("unrecovered", outcome.unrecovered());
+        data.put("returnedAmount", amount);
+        data.put("currency", order.currency());
+        return data;
     }
 
     /** The order's return state after {@code amount} more comes back; 409 beyond what is left of the order. */
@@ -209,12 +198,12 @@ final class Returns {
      * n-th unit bought (lines in order), so several returns by line add up to what the lines cost. Updates
      * {@code returnedQuantities}.
      */
-    private static long priceLines(Order order, List<ReturnLine> lines, Map<String, Long> returnedQuantities) {
+    private static long priceLines(Order order, List<ReturnRequest.ReturnLine> lines, Map<String, Long> returnedQuantities) {
         if (order.lines().isEmpty()) {
             throw ApiException.validation("Order " + order.orderId() + " was recorded without lines: return by amount");
         }
         long amount = 0;
-        for (ReturnLine line : lines) {
+        for (ReturnRequest.ReturnLine line : lines) {
             List<Line> bought = order.lines().stream().filter(l -> l.sku().equals(line.sku())).toList();
             if (bought.isEmpty()) {
                 throw ApiException.validation("SKU " + line.sku() + " is not on order " + order.orderId());
@@ -242,16 +231,4 @@ final class Returns {
         }
         return amount;
     }
-
-    /** A lot's new remaining, only if it still holds what was read; an emptied lot leaves the expiry index. */
-    private TransactWriteItem updateRemaining(PointsLot read, PointsLot changed) {
-        boolean leavesIndex = changed.remaining() == 0 && changed.expiresAt() != null;
-        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(LotItems.key(read))
-                .updateExpression("SET remaining = :remaining"
-                        + (leavesIndex ? " REMOVE " + TableSchema.GSI2_PK + ", " + TableSchema.GSI2_SK : ""))
-                .conditionExpression("remaining = :read")
-                .expressionAttributeValues(Map.of(":remaining", Attr.n(changed.remaining()), ":read", Attr.n(read.remaining())))
-                .build()).build();
-    }
-
 }

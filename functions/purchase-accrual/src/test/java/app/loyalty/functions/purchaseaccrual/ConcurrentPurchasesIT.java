@@ -11,6 +11,7 @@ import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.testing.DynamoDbLocal;
 import app.loyalty.shared.testing.MutableClock;
 import app.loyalty.shared.testing.TestContexts;
@@ -109,8 +110,10 @@ class ConcurrentPurchasesIT {
         List<APIGatewayV2HTTPResponse> responses = runAll(returns);
 
         assertThat(responses).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(201);
-        var lots = LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#"));
-        assertThat(lots).singleElement().satisfies(lot -> assertThat(lot.remaining()).isZero());
+        assertThat(fixtures.memberItems(MEMBER, "LOT#")).as("the emptied lot left the open range").isEmpty();
+        var closed = LotItems.fromItems(fixtures.memberItems(MEMBER, LotItems.HISTORY_PREFIX));
+        assertThat(closed).singleElement().satisfies(lot -> assertThat(lot.remaining()).isZero());
+        assertThat(Attr.number(fixtures.profile(MEMBER), MemberFigures.TOTAL)).isZero();
         assertThat(entriesSum()).isZero();
         assertThat(Attr.number(fixtures.profile(MEMBER), "totalSpend")).isZero();
     }

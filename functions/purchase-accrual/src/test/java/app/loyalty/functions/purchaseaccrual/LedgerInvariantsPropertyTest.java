@@ -1,12 +1,8 @@
 package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.testing.ContractChecked;
-import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
-import app.loyalty.shared.domain.ledger.EntryMeta;
-import app.loyalty.shared.domain.ledger.LedgerChange;
 import app.loyalty.shared.domain.ledger.LedgerEntry;
-import app.loyalty.shared.domain.ledger.MemberLedger;
 import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.ledger.Spending;
 import app.loyalty.shared.domain.member.MemberKind;
@@ -15,8 +11,10 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.OrderRepository;
 import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.Spends;
 import app.loyalty.shared.testing.TestContexts;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -24,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
-import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.math.BigInteger;
 import java.time.Duration;
@@ -157,7 +152,8 @@ class LedgerInvariantsPropertyTest {
 
     private static void assertInvariants(Fixtures fixtures, OrderRepository orders, List<Caller> merchants,
                                          List<String> orderIds, MutableClock clock) {
-        List<PointsLot> lots = LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#"));
+        List<PointsLot> lots = new ArrayList<>(LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#")));
+        lots.addAll(LotItems.fromItems(fixtures.memberItems(MEMBER, LotItems.HISTORY_PREFIX)));
         List<LedgerEntry> entries = fixtures.memberItems(MEMBER, "ENTRY#").stream().map(LedgerEntryItems::fromItem).toList();
         long remainders = 0;
         for (PointsLot lot : lots) {
@@ -173,6 +169,8 @@ class LedgerInvariantsPropertyTest {
         Balance balance = Balance.of(lots, clock.instant(), Duration.ZERO);
         assertThat(balance.total()).isEqualTo(remainders);
         assertThat(balance.available()).isNotNegative();
+        assertThat(MemberFigures.read(fixtures.profile(MEMBER)).balanceAt(clock.instant(), Duration.ZERO))
+                .as("the profile's figures give the balance the lots give").isEqualTo(balance);
         for (int i = 0; i < orderIds.size(); i++) {
             var order = orders.find(merchants.get(i).merchantId(), orderIds.get(i));
             if (order.isEmpty()) {
@@ -192,18 +190,8 @@ class LedgerInvariantsPropertyTest {
 
     /** Points spent elsewhere (a redemption, a later issue), through the ledger domain, to exercise the return policy. */
     private static void spend(AppContext context, java.time.Instant now, int percent, int n) {
-        Fixtures fixtures = new Fixtures(context);
-        List<PointsLot> lots = LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#"));
-        long points = Spending.available(lots, now) * percent / 100;
-        if (points == 0) {
-            return;
-        }
-        LedgerChange change = new MemberLedger(MEMBER, PROGRAM, lots).spend(
-                new EntryMeta("ent_spend_" + n, now, Actor.merchant(MERCHANT.merchantId()), "redemption"), points, "spend-" + n);
-        List<TransactWriteItem> items = new ArrayList<>();
-        change.changedLots().forEach(lot -> items.add(TransactWriteItem.builder().put(Put.builder()
-                .tableName(context.tableName()).item(LotItems.toItem(lot)).build()).build()));
-        items.add(LedgerEntryItems.append(context.tableName(), change.entry()));
-        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+        List<PointsLot> lots = LotItems.fromItems(new Fixtures(context).memberItems(MEMBER, "LOT#"));
+        Spends.spend(context, MEMBER, PROGRAM, MERCHANT.merchantId(), Spending.available(lots, now) * percent / 100,
+                "spend-" + n, "ent_spend_" + n);
     }
 }

@@ -13,9 +13,9 @@ import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
-import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.Spends;
 import app.loyalty.shared.testing.TestContexts;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -25,9 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -92,8 +90,10 @@ class PurchaseAccrualHandlerTest {
         assertThat(body.at("/breakdown/eligibleAmount").asLong()).isEqualTo(7500);
         assertThat(body.at("/breakdown/excludedAmount").asLong()).isEqualTo(5000);
         assertThat(body.get("status").asText()).isEqualTo("pending");
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:29:12Z");
-        assertThat(body.get("expiresAt").asText()).isEqualTo("2027-11-23T09:30:00Z");
+        assertThat(body.get("availableAt").asText()).as("00:00Z after the day the returns window ends on")
+                .isEqualTo("2026-12-08T00:00:00Z");
+        assertThat(body.get("expiresAt").asText()).as("through the whole day 365 days after recording")
+                .isEqualTo("2027-11-24T00:00:00Z");
         assertThat(body.at("/balance/pending").asLong()).isEqualTo(112);
         assertThat(body.at("/balance/available").asLong()).isZero();
         assertThat(body.get("promoCode").asText()).isEqualTo("WINTER26");
@@ -145,7 +145,8 @@ class PurchaseAccrualHandlerTest {
                  "purchasedAt":"2026-11-20T09:30:00Z"}""".formatted(MEMBER)));
 
         assertThat(body.get("status").asText()).isEqualTo("pending");
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-04T09:30:00Z");
+        assertThat(body.get("availableAt").asText()).as("after the day 14 days after the purchase")
+                .isEqualTo("2026-12-05T00:00:00Z");
     }
 
     @Test
@@ -171,8 +172,8 @@ class PurchaseAccrualHandlerTest {
         JsonNode body = json(handler.handleRequest(post(PURCHASES, Caller.merchant("mch_month", "prg_month"), key(),
                 "{\"memberId\":\"mbr_month\",\"orderId\":\"o-1\",\"total\":{\"amount\":500,\"currency\":\"EUR\"}}"), null));
 
-        // bought 23 November, available 7 December: burns at the end of December, not of November
-        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-07T09:30:00Z");
+        // bought 23 November, available 8 December: burns at the end of December, not of November
+        assertThat(body.get("availableAt").asText()).isEqualTo("2026-12-08T00:00:00Z");
         assertThat(body.get("expiresAt").asText()).isEqualTo("2027-01-01T00:00:00Z");
     }
 
@@ -199,6 +200,8 @@ class PurchaseAccrualHandlerTest {
 
     @Test
     void purchase_earnsNothingOnThePartPaidWithPoints() {
+        purchase(byMember("o-points", 40_000));    // 400 points, available after the pending days
+        clock.advance(Duration.ofDays(15));
         JsonNode body = json(purchase("""
                 {"memberId":"%s","orderId":"o-p","total":{"amount":1000,"currency":"EUR"},"paidWithPoints":400}""".formatted(MEMBER)));
 
@@ -474,14 +477,7 @@ class PurchaseAccrualHandlerTest {
 
     /** Stands in for a redemption (a later issue): spends points through the ledger domain and writes the change. */
     private void spend(long points, String orderId) {
-        var lots = LotItems.fromItems(fixtures.memberItems(MEMBER, "LOT#"));
-        LedgerChange change = new MemberLedger(MEMBER, PROGRAM, lots).spend(
-                new EntryMeta("ent_spend", clock.instant(), Actor.merchant(MERCHANT), "redemption"), points, orderId);
-        List<TransactWriteItem> items = new ArrayList<>();
-        change.changedLots().forEach(lot -> items.add(TransactWriteItem.builder().put(Put.builder()
-                .tableName(context.tableName()).item(LotItems.toItem(lot)).build()).build()));
-        items.add(LedgerEntryItems.append(context.tableName(), change.entry()));
-        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+        Spends.spend(context, MEMBER, PROGRAM, MERCHANT, points, orderId, "ent_spend");
     }
 
     private static String byMember(String orderId, long amount) {

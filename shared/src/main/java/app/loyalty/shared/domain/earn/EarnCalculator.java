@@ -4,6 +4,8 @@ import app.loyalty.shared.domain.Money;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +22,8 @@ import java.util.List;
  *   <li>a total below the minimum basket earns 0;</li>
  *   <li>caps: first the per-purchase cap, then what is left of the daily cap given the points already earned
  *       today (never below 0);</li>
- *   <li>time: the pending period (the returns window) runs from the purchase: available at
- *       purchasedAt + pendingDays x 24 h, but never before earnedAt (a lot cannot be spendable before it exists,
+ *   <li>time: the pending period (the returns window) runs from the purchase: available at 00:00Z after the UTC day
+ *       of purchasedAt + pendingDays x 24 h (at once without pending days), but never before earnedAt (a lot cannot be spendable before it exists,
  *       so a purchase recorded after its window has passed is available at once); expiry per the rules'
  *       {@link ExpiryPolicy} from earnedAt and availableAt.</li>
  * </ol>
@@ -74,15 +76,24 @@ public final class EarnCalculator {
             points = rules.maxPointsPerPurchase();
             cappedBy = Earning.Cap.PURCHASE;
         }
-        long leftToday = Math.max(0, rules.maxPointsPerDay() - purchase.pointsEarnedToday());
+        // Without a daily cap there is nothing to cut: NO_CAP is not a figure to subtract from.
+        long leftToday = rules.maxPointsPerDay() == EarnRules.NO_CAP ? Long.MAX_VALUE
+                : Math.max(0, rules.maxPointsPerDay() - purchase.pointsEarnedToday());
         if (points > leftToday) {
             points = leftToday;
             cappedBy = Earning.Cap.DAY;
         }
 
         Instant earnedAt = purchase.earnedAt();
-        Instant windowEnds = purchase.purchasedAt().plus(Duration.ofDays(rules.pendingDays()));
-        Instant availableAt = windowEnds.isBefore(earnedAt) ? earnedAt : windowEnds;
+        // The returns window ends with the UTC day purchasedAt + pendingDays falls on, so the points of a day's
+        // purchases become available together at the next midnight: a member's pending points then change on at most
+        // one instant per day, which keeps the member's figures (PointsFigures) small. No pending days: at once.
+        Instant availableAt = earnedAt;
+        if (rules.pendingDays() > 0) {
+            LocalDate lastDay = LocalDate.ofInstant(purchase.purchasedAt().plus(Duration.ofDays(rules.pendingDays())), ZoneOffset.UTC);
+            Instant windowEnds = lastDay.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            availableAt = windowEnds.isBefore(earnedAt) ? earnedAt : windowEnds;
+        }
         Instant expiresAt = rules.expiry().expiresAt(earnedAt, availableAt).orElse(null);
         Earning.Breakdown breakdown = new Earning.Breakdown(lineEarnings, eligible, excluded,
                 purchase.paidWithPoints().minorUnits(), earningAmount, rules.rate(), minimumMet, beforeCaps, cappedBy);

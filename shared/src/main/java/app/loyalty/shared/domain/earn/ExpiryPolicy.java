@@ -11,7 +11,8 @@ import java.util.Optional;
  * When earned points burn. The instant computed is the lot's {@code expiresAt}: the <em>first instant the points
  * are gone</em> (a lot with expiresAt == now is expired). All calendar arithmetic is in UTC:
  * <ul>
- *   <li>{@code DAYS_AFTER_EARNING(n)}: earnedAt + n x 24 h, to the nanosecond;</li>
+ *   <li>{@code DAYS_AFTER_EARNING(n)}: 00:00:00Z on the day after the day of earnedAt + n x 24 h (so the points
+ *       last through that whole UTC day), and never before the day after the points become available;</li>
  *   <li>{@code END_OF_MONTH}: 00:00:00Z on the 1st of the month after the one in which the points become
  *       available (spendable through the last nanosecond of that month);</li>
  *   <li>{@code END_OF_YEAR}: 00:00:00Z on 1 January of the year after the one in which they become available;</li>
@@ -19,6 +20,8 @@ import java.util.Optional;
  * </ul>
  * The calendar policies count from availability rather than earning, so pending points that activate after a
  * month end do not burn before they could ever be spent; without pending days both are the same instant.
+ * Every policy yields a UTC midnight after availableAt: points are never pending and expired at once, and a member's
+ * points expire on at most one instant per day, which keeps the member figures ({@code PointsFigures}) small.
  *
  * @param days the n of DAYS_AFTER_EARNING (1..3650); 0 for the other kinds
  */
@@ -52,11 +55,18 @@ public record ExpiryPolicy(Kind kind, int days) {
         Objects.requireNonNull(availableAt, "availableAt");
         LocalDate availableOn = LocalDate.ofInstant(availableAt, ZoneOffset.UTC);
         return switch (kind) {
-            case DAYS_AFTER_EARNING -> Optional.of(earnedAt.plus(Duration.ofDays(days)));
+            case DAYS_AFTER_EARNING -> {
+                Instant lastDay = later(earnedAt.plus(Duration.ofDays(days)), availableAt);
+                yield Optional.of(startOfDay(LocalDate.ofInstant(lastDay, ZoneOffset.UTC).plusDays(1)));
+            }
             case END_OF_MONTH -> Optional.of(startOfDay(availableOn.withDayOfMonth(1).plusMonths(1)));
             case END_OF_YEAR -> Optional.of(startOfDay(availableOn.withDayOfYear(1).plusYears(1)));
             case NEVER -> Optional.empty();
         };
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static Instant startOfDay(LocalDate date) {

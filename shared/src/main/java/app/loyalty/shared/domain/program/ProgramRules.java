@@ -1,6 +1,7 @@
 package app.loyalty.shared.domain.program;
 
 import app.loyalty.shared.domain.Text;
+import app.loyalty.shared.domain.ledger.PointsLimits;
 
 import java.util.Comparator;
 import java.util.List;
@@ -59,11 +60,18 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
      * Earning: {@code points} per {@code perAmount} minor units of eligible spend, rounded down to whole points.
      * Categories and SKUs can be excluded or multiplied; a basket under {@code minimumBasket} earns nothing;
      * caps limit one purchase and one member's day (null = no cap).
+     *
+     * <p>Bounds (400 when passed): points 0..10^6 per perAmount 1..10^8 minor units, multipliers 0..100000 bp,
+     * minimumBasket 0..{@value #MAX_MINIMUM_BASKET}, maxPointsPerPurchase 0..{@link PointsLimits#MAX_POINTS_PER_PURCHASE},
+     * maxPointsPerDay 0..{@link PointsLimits#MAX_BALANCE}. Rules within them can still ask more of one purchase than
+     * {@link PointsLimits} allow (10^10 minor units at 10^6 points each): such a purchase is refused, not cut.
      */
     public record Earn(Long points, Long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
                        Map<String, Integer> categoryMultiplierBp, Long minimumBasket, Long maxPointsPerPurchase,
                        Long maxPointsPerDay) {
         public static final Earn DEFAULT = new Earn(1, 100, Set.of(), Set.of(), Map.of(), 0, null, null);
+        /** The largest purchase the API takes (10^10 minor units): a higher minimum could never be met. */
+        public static final long MAX_MINIMUM_BASKET = 10_000_000_000L;
 
         /** SKUs and categories are matched against purchase lines (at most 64 characters each there too). */
         private static Set<String> texts(String field, Set<String> values) {
@@ -95,14 +103,17 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             if (points < 0 || points > 1_000_000 || perAmount < 1 || perAmount > 100_000_000) {
                 throw new IllegalArgumentException("earn.points must be 0..1000000 and earn.perAmount 1..100000000");
             }
-            if (minimumBasket < 0) {
-                throw new IllegalArgumentException("earn.minimumBasket must not be negative");
+            if (minimumBasket < 0 || minimumBasket > MAX_MINIMUM_BASKET) {
+                throw new IllegalArgumentException("earn.minimumBasket must be 0.." + MAX_MINIMUM_BASKET);
             }
             if (categoryMultiplierBp.values().stream().anyMatch(bp -> bp == null || bp < 0 || bp > 100_000)) {
                 throw new IllegalArgumentException("earn.categoryMultiplierBp values must be 0..100000 (10000 = x1)");
             }
-            if ((maxPointsPerPurchase != null && maxPointsPerPurchase < 0) || (maxPointsPerDay != null && maxPointsPerDay < 0)) {
-                throw new IllegalArgumentException("earn caps must not be negative");
+            if (maxPointsPerPurchase != null && (maxPointsPerPurchase < 0 || maxPointsPerPurchase > PointsLimits.MAX_POINTS_PER_PURCHASE)) {
+                throw new IllegalArgumentException("earn.maxPointsPerPurchase must be 0.." + PointsLimits.MAX_POINTS_PER_PURCHASE);
+            }
+            if (maxPointsPerDay != null && (maxPointsPerDay < 0 || maxPointsPerDay > PointsLimits.MAX_BALANCE)) {
+                throw new IllegalArgumentException("earn.maxPointsPerDay must be 0.." + PointsLimits.MAX_BALANCE);
             }
         }
     }
@@ -129,15 +140,40 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     /**
      * The discount card: NONE, FIXED (one percentage for every member) or CUMULATIVE (the percentage of the
      * highest step the member's spend over the last {@code windowDays} reaches, so it falls again when the
-     * member buys less). Also how much of a bill points may pay.
+     * member buys less). Also how much of a bill points may pay ({@code maxPointsPaymentBp}) and what a point is
+     * worth when it pays ({@code pointValue}).
      */
-    public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp) {
+    public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
+                           PointValue pointValue) {
         public enum Scheme { NONE, FIXED, CUMULATIVE }
 
         public record Step(long minSpend, int discountBp) {
         }
 
-        public static final Discount NONE = new Discount(Scheme.NONE, 0, List.of(), 365, 5000);
+        /**
+         * {@code points} points pay {@code minorUnits} minor units (default 1 point = 1 minor unit); an exact ratio,
+         * so 100 points per 1.00 EUR is (100, 100) and 1 point per 0.05 EUR is (1, 5). Both 1..1000000.
+         */
+        public record PointValue(long points, long minorUnits) {
+            public static final PointValue ONE_TO_ONE = new PointValue(1, 1);
+
+            public PointValue {
+                if (points < 1 || points > 1_000_000 || minorUnits < 1 || minorUnits > 1_000_000) {
+                    throw new IllegalArgumentException("discount.pointValue points and minorUnits must be 1..1000000");
+                }
+            }
+
+            /** The points that pay {@code amount} minor units, rounded up: points never pay more than they are worth. */
+            public long pointsFor(long amount) {
+                return Math.ceilDiv(Math.multiplyExact(amount, points), minorUnits);
+            }
+        }
+
+        public static final Discount NONE = new Discount(Scheme.NONE, 0, List.of(), 365, 5000, PointValue.ONE_TO_ONE);
+
+        public Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp) {
+            this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, null);
+        }
 
         public Discount {
             if (scheme == null) {
@@ -146,6 +182,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             fixedBp = fixedBp == null ? 0 : fixedBp;
             windowDays = windowDays == null ? 365 : windowDays;
             maxPointsPaymentBp = maxPointsPaymentBp == null ? 5000 : maxPointsPaymentBp;
+            pointValue = pointValue == null ? PointValue.ONE_TO_ONE : pointValue;
             steps = steps == null ? List.of() : steps.stream().sorted(Comparator.comparingLong(Step::minSpend)).toList();
             if (fixedBp < 0 || fixedBp > 10_000 || maxPointsPaymentBp < 0 || maxPointsPaymentBp > 10_000) {
                 throw new IllegalArgumentException("discount percentages are basis points 0..10000");

@@ -152,10 +152,11 @@ class EarnCalculatorTest {
 
         Earning earning = EarnCalculator.calculate(rules, total(1000));
 
-        assertThat(earning.availableAt()).isEqualTo(NOW.plus(Duration.ofDays(14)));
-        assertThat(earning.expiresAt()).isEqualTo(NOW.plus(Duration.ofDays(365)));
+        assertThat(earning.availableAt()).as("00:00Z after the day NOW + 14 days falls on")
+                .isEqualTo(Instant.parse("2026-03-25T00:00:00Z"));
+        assertThat(earning.expiresAt()).as("the start of the day after NOW + 365 days").isEqualTo(Instant.parse("2027-03-11T00:00:00Z"));
         assertThat(earning.toAccrual("mch_1", "ord_1"))
-                .isEqualTo(new Accrual(10, "mch_1", "ord_1", NOW.plus(Duration.ofDays(14)), NOW.plus(Duration.ofDays(365))));
+                .isEqualTo(new Accrual(10, "mch_1", "ord_1", Instant.parse("2026-03-25T00:00:00Z"), Instant.parse("2027-03-11T00:00:00Z")));
         assertThat(EarnCalculator.calculate(ONE_PER_EURO, total(1000)).expiresAt()).isNull();
     }
 
@@ -168,8 +169,9 @@ class EarnCalculatorTest {
         Earning earning = EarnCalculator.calculate(rules,
                 new Purchase(MemberKind.CUSTOMER, List.of(), eur(1000), eur(0), 0, purchasedAt, NOW));
 
-        assertThat(earning.availableAt()).isEqualTo(purchasedAt.plus(Duration.ofDays(14)));
-        assertThat(earning.expiresAt()).isEqualTo(NOW.plus(Duration.ofDays(365)));
+        assertThat(earning.availableAt()).as("the window counts from the purchase, to the end of its last day")
+                .isEqualTo(Instant.parse("2026-03-22T00:00:00Z"));
+        assertThat(earning.expiresAt()).as("the start of the day after NOW + 365 days").isEqualTo(Instant.parse("2027-03-11T00:00:00Z"));
     }
 
     @Test

@@ -39,9 +39,17 @@ class ExpiryPolicyTest {
     }
 
     @Test
-    void daysAfterEarning_isExactlyThatManyDaysAfterEarning_evenWhenPending() {
+    void daysAfterEarning_lastsThroughTheDayThatManyDaysAfterEarning_evenWhenPending() {
         assertThat(ExpiryPolicy.daysAfterEarning(365).expiresAt(at("2026-03-01T10:15:30Z"), at("2026-03-15T10:15:30Z")))
-                .contains(at("2027-03-01T10:15:30Z"));
+                .contains(at("2027-03-02T00:00:00Z"));
+        assertThat(ExpiryPolicy.daysAfterEarning(1).expiresAt(at("2026-03-01T23:59:59.999Z")))
+                .contains(at("2026-03-03T00:00:00Z"));
+    }
+
+    @Test
+    void daysAfterEarning_neverExpiresBeforeTheDayAfterThePointsBecomeAvailable() {
+        assertThat(ExpiryPolicy.daysAfterEarning(1).expiresAt(at("2026-03-01T10:15:30Z"), at("2026-03-15T10:15:30Z")))
+                .contains(at("2026-03-16T00:00:00Z"));
     }
 
     @Test

@@ -1,0 +1,95 @@
+package app.loyalty.functions.purchaseaccrual;
+
+import app.loyalty.shared.store.MemberStats;
+import app.loyalty.shared.store.OrderRepository.Line;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The body of POST /v1/purchases as a checkout sends it, checked on arrival (openapi.yaml: PurchaseRequest). */
+record PurchaseRequest(String cardNumber, String memberId, String orderId, PurchaseRequest.MoneyBody total,
+                       List<PurchaseRequest.LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt) {
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
+    static final long MAX_AMOUNT = 10_000_000_000L;
+    static final int MAX_LINES = 200;
+    static final long MAX_QUANTITY = 10_000;
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** How late a purchase may be posted; within the days MemberStats keeps per-day points for the cap. */
+    static final Duration MAX_POSTING_DELAY = Duration.ofDays(MemberStats.POINTS_BY_DAY_KEPT - 1);
+
+    record MoneyBody(Long amount, String currency) {
+        MoneyBody {
+            if (amount == null || amount < 1 || amount > MAX_AMOUNT) {
+                throw new IllegalArgumentException("total.amount must be 1.." + MAX_AMOUNT + " minor units");
+            }
+            if (currency == null || !currency.matches("[A-Z]{3}")) {
+                throw new IllegalArgumentException("total.currency must be an ISO 4217 code such as EUR");
+            }
+        }
+    }
+
+    record LineBody(String sku, String category, Long quantity, Long unitPrice) {
+        LineBody {
+            if (sku == null || !TEXT.matcher(sku).matches()) {
+                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
+            }
+            if (category == null || !TEXT.matcher(category).matches()) {
+                throw new IllegalArgumentException("lines[].category must be 1-64 letters, digits or . _ : / - space");
+            }
+            if (quantity == null || quantity < 1 || quantity > MAX_QUANTITY) {
+                throw new IllegalArgumentException("lines[].quantity must be 1.." + MAX_QUANTITY);
+            }
+            if (unitPrice == null || unitPrice < 0 || unitPrice > MAX_AMOUNT) {
+                throw new IllegalArgumentException("lines[].unitPrice must be 0.." + MAX_AMOUNT + " minor units");
+            }
+        }
+    }
+
+    PurchaseRequest {
+        if ((cardNumber == null) == (memberId == null)) {
+            throw new IllegalArgumentException("send exactly one of cardNumber and memberId");
+        }
+        if (memberId != null && !ID.matcher(memberId).matches()) {
+            throw new IllegalArgumentException("memberId must be 1-64 characters: letters, digits, . _ : -");
+        }
+        if (orderId == null || !ID.matcher(orderId).matches()) {
+            throw new IllegalArgumentException("orderId must be 1-64 characters: letters, digits, . _ : -");
+        }
+        if (total == null) {
+            throw new IllegalArgumentException("total is required");
+        }
+        if (lines != null) {
+            if (lines.size() > MAX_LINES) {
+                throw new IllegalArgumentException("at most " + MAX_LINES + " lines");
+            }
+            if (lines.contains(null)) {
+                throw new IllegalArgumentException("lines must not contain null");
+            }
+            long sum = 0;
+            for (LineBody line : lines) {
+                sum = Math.addExact(sum, Math.multiplyExact(line.quantity(), line.unitPrice()));
+            }
+            if (!lines.isEmpty() && sum != total.amount()) {
+                throw new IllegalArgumentException("lines add up to " + sum + " but total.amount is " + total.amount());
+            }
+        }
+        if (paidWithPoints != null && (paidWithPoints < 0 || paidWithPoints > total.amount())) {
+            throw new IllegalArgumentException("paidWithPoints must be 0..total.amount minor units");
+        }
+        if (promoCode != null && !ID.matcher(promoCode).matches()) {
+            throw new IllegalArgumentException("promoCode must be 1-64 characters: letters, digits, . _ : -");
+        }
+    }
+
+    List<Line> orderLines() {
+        return lines == null ? List.of()
+                : lines.stream().map(l -> new Line(l.sku(), l.category(), l.quantity(), l.unitPrice())).toList();
+    }
+
+    long paid() {
+        return paidWithPoints == null ? 0 : paidWithPoints;
+    }
+}

@@ -1,0 +1,40 @@
+package app.loyalty.functions.purchaseaccrual;
+
+import app.loyalty.shared.domain.earn.Earning;
+import app.loyalty.shared.domain.ledger.Balance;
+
+import java.time.Instant;
+
+/** The answer of POST /v1/purchases (openapi.yaml: PurchaseResult), stored once on the order marker for replays. */
+record PurchaseView(String orderId, String memberId, Amount total, long pointsEarned, Breakdown breakdown,
+                    String status, Instant availableAt, Instant expiresAt, BalanceView balance, String promoCode,
+                    Instant purchasedAt) {
+
+    record Rate(long points, long perAmount) {
+    }
+
+    /** The response's view of the shared {@link Earning.Breakdown} (openapi.yaml: cappedBy absent when no cap). */
+    record Breakdown(long eligibleAmount, long excludedAmount, long paidWithPoints, long earningAmount, Rate rate,
+                     boolean minimumBasketMet, long pointsBeforeCaps, String cappedBy) {
+        static Breakdown of(Earning.Breakdown b) {
+            String cappedBy = switch (b.cappedBy()) {
+                case NONE -> null;
+                case PURCHASE -> "purchase";
+                case DAY -> "day";
+            };
+            return new Breakdown(b.eligibleAmount(), b.excludedAmount(), b.paidWithPoints(), b.earningAmount(),
+                    new Rate(b.rate().points(), b.rate().perMinorUnits()), b.minimumBasketMet(), b.pointsBeforeCaps(),
+                    cappedBy);
+        }
+    }
+
+    /** The member's points after the write, from the profile's figures (no lot is read). */
+    record BalanceView(long available, long pending) {
+        static BalanceView of(Balance balance) {
+            return new BalanceView(balance.available(), balance.pending());
+        }
+    }
+
+    record Amount(long amount, String currency) {
+    }
+}
