@@ -16,8 +16,9 @@ import java.text.Normalizer;
  *   <li>Normalized, not refused, to NFC: the same name typed on two keyboards (precomposed "é" or "e" plus a
  *       combining accent) is then one string, so it compares, sorts and counts the same. Leading and trailing
  *       white space is stripped.</li>
- *   <li>Length caps count code points of the normalized text, what a person counts as characters far more
- *       closely than UTF-16 units do (an emoji is one, not two).</li>
+ *   <li>Length caps count code points, what a person counts as characters far more closely than UTF-16 units
+ *       do (an emoji is one, not two). They hold for the text as sent (openapi.yaml's maxLength, which JSON
+ *       Schema counts in code points) and for the normalized text (NFC can lengthen a few scripts).</li>
  * </ul>
  * Refusals are IllegalArgumentExceptions naming the field, which the HTTP layer answers as 400s.
  */
@@ -34,7 +35,7 @@ public final class Text {
         if (value == null) {
             throw new IllegalArgumentException(field + " is required");
         }
-        String text = clean(field, value);
+        String text = clean(field, capped(field, value, maxCodePoints));
         if (text.isEmpty()) {
             throw new IllegalArgumentException(field + " must not be blank");
         }
@@ -43,7 +44,7 @@ public final class Text {
 
     /** As {@link #required} when present; null stays null. An empty string is kept (the field was sent). */
     public static String optional(String field, String value, int maxCodePoints) {
-        return value == null ? null : capped(field, clean(field, value), maxCodePoints);
+        return value == null ? null : capped(field, clean(field, capped(field, value, maxCodePoints)), maxCodePoints);
     }
 
     private static String clean(String field, String value) {

@@ -60,6 +60,14 @@ class TextTest {
     }
 
     @Test
+    void required_capsTheTextAsSent_asTheContractsMaxLengthDoes() {
+        String decomposedHundredAndOne = "Cafe\u0301" + "x".repeat(96);
+
+        assertThatThrownBy(() -> Text.required("name", decomposedHundredAndOne, 100))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 100");
+    }
+
+    @Test
     void required_countsCodePoints_notUtf16Units() {
         String hundredEmoji = "\ud83d\ude00".repeat(100);
 

@@ -104,7 +104,7 @@ class PurchaseRequestBoundsTest {
      */
     private static String largestPurchase(String orderId) {
         StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < Purchases.MAX_LINES; i++) {
+        for (int i = 0; i < PurchaseRequest.MAX_LINES; i++) {
             String sku = String.format("SKU-%03d-", i) + "x".repeat(56);
             String category = String.format("category/%03d ", i) + "y".repeat(51);
             lines.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(sku).append("\",\"category\":\"").append(category)
