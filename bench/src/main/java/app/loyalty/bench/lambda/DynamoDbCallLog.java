@@ -47,6 +47,9 @@ public final class DynamoDbCallLog implements ExecutionInterceptor {
     @Override
     public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
         SdkRequest request = context.request();
+        if (!isDynamoDb(request)) {
+            return request;   // e.g. EventBridge: the relay's jar has no DynamoDB classes to switch over
+        }
         ReturnConsumedCapacity total = ReturnConsumedCapacity.TOTAL;
         return switch (request) {
             case GetItemRequest r -> r.toBuilder().returnConsumedCapacity(total).build();
@@ -64,6 +67,9 @@ public final class DynamoDbCallLog implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        if (!isDynamoDb(context.request())) {
+            return;
+        }
         List<ConsumedCapacity> consumed = switch (context.response()) {
             case GetItemResponse r -> single(r.consumedCapacity());
             case QueryResponse r -> single(r.consumedCapacity());
@@ -95,7 +101,14 @@ public final class DynamoDbCallLog implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        if (!isDynamoDb(context.request())) {
+            return;
+        }
         append(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " failed 0 0");
+    }
+
+    private static boolean isDynamoDb(SdkRequest request) {
+        return request.getClass().getName().startsWith("software.amazon.awssdk.services.dynamodb.");
     }
 
     private static boolean isWrite(SdkResponse response) {

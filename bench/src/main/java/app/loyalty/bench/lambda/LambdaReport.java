@@ -336,7 +336,7 @@ public final class LambdaReport {
         if (!Files.exists(jar)) {
             Files.copy(fn.jar(), jar);
         }
-        if (withProbe) {
+        if (withProbe && hasDynamoDbClient(fn.jar())) {   // the probe's classes link against the DynamoDB model
             Path probe = lib.resolve("bench-probe.jar");
             if (!Files.exists(probe)) {
                 writeJar(probe, List.of(DynamoDbCallLog.class), Map.of(
@@ -399,12 +399,13 @@ public final class LambdaReport {
                 () -> streamBatch, body -> body.path("batchItemFailures").isEmpty()))));
     }
 
-    private Path functionJar(String name) {
+    /** A copy of the function's jar taken at the start, so that a build during the run cannot change what is measured. */
+    private Path functionJar(String name) throws IOException {
         Path jar = root.resolve("functions").resolve(name).resolve("target").resolve(name + ".jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("Missing " + jar + ": build the functions first (bench/run-report.sh does)");
         }
-        return jar;
+        return Files.copy(jar, Files.createDirectories(work.resolve("jars")).resolve(jar.getFileName()));
     }
 
     private static Predicate<JsonNode> status(int expected) {
@@ -557,6 +558,12 @@ public final class LambdaReport {
                 out.putNextEntry(new JarEntry(resource.getKey()));
                 out.write((resource.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
             }
+        }
+    }
+
+    private static boolean hasDynamoDbClient(Path jar) throws IOException {
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getEntry("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class") != null;
         }
     }
 
