@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The HTTP API's Lambda authorizer (payload format 2.0, simple responses): maps {@code Authorization: Bearer <key>}
@@ -23,7 +25,7 @@ import java.util.Optional;
  * Answers {@code {"isAuthorized": false}} for a missing, malformed or unknown key (API Gateway then answers 403);
  * a failed table read propagates, so API Gateway answers 500 rather than denying a valid key.
  */
-public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>> {
+public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>>, Resource {
     private static final String BEARER = "bearer ";
 
     private final AppContext app;
@@ -43,6 +45,31 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         // Validated here so a misconfigured hash fails the init, not every request.
         this.operatorKeySha256 = ApiKeys.operatorKeyHash(operatorKeySha256);
         this.log = log;
+        // SnapStart calls beforeCheckpoint once, at publish time; elsewhere (tests, local runtime) nothing happens.
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * SnapStart priming: a well-formed merchant key that no merchant holds, so the snapshot holds a JVM that has run
+     * the real path (header parsing, SHA-256, the GetItem with its SDK marshalling, signing and connection, the
+     * decision log line) and the first request after a restore does not pay for it. Read-only: it is denied.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        APIGatewayV2CustomAuthorizerEvent priming = APIGatewayV2CustomAuthorizerEvent.builder()
+                .withVersion("2.0")
+                .withType("REQUEST")
+                .withRouteKey("GET /v1/priming")
+                .withHeaders(Map.of("authorization", "Bearer " + ApiKeys.PREFIX + "A".repeat(43)))
+                .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
+                        .withRequestId("snapstart-priming").build())
+                .build();
+        handleRequest(priming, null);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: the client holds no per-instance state that a restored snapshot must rebuild.
     }
 
     @Override

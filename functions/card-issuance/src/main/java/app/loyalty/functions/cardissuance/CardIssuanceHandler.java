@@ -28,10 +28,15 @@ public final class CardIssuanceHandler extends ApiFunction {
                 "POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)));
     }
 
-    /** A card lookup that finds nothing: GetItem, Jackson and the problem path, without writing. */
+    /**
+     * Lookups that find nothing, one per read path: a card (GetItem) and a member (the Query of the member's
+     * partition), each through Jackson and the problem path, without writing.
+     */
     @Override
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
-        return List.of(primingGet("GET /v1/cards/{cardNumber}", Map.of("cardNumber", "8000000000000003"),
-                Caller.merchant("mch_priming", "prg_priming")));
+        Caller caller = Caller.merchant("mch_priming", "prg_priming");
+        return List.of(
+                primingGet("GET /v1/members/{memberId}", Map.of("memberId", "mbr_priming"), caller),
+                primingGet("GET /v1/cards/{cardNumber}", Map.of("cardNumber", "8000000000000003"), caller));
     }
 }

@@ -1,21 +1,27 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.testing.DynamoDbCalls;
 import app.loyalty.shared.testing.MutableClock;
 import app.loyalty.shared.testing.TestContexts;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 class PrimingTest {
     @Test
-    void beforeCheckpoint_runsTheRequestPathWithoutWritingAnything() {
-        var context = TestContexts.appContext(MutableClock.at("2026-11-23T09:30:00Z"));
+    void beforeCheckpoint_readsThroughEveryReadPathOfDynamoDb_andWritesNothing() {
+        // GIVEN a handler whose DynamoDB client reports its calls
+        DynamoDbCalls calls = new DynamoDbCalls();
+        var context = TestContexts.appContext(calls.client(), MutableClock.at("2026-11-23T09:30:00Z"));
         var handler = new CardIssuanceHandler(context);
+        calls.clear();
 
-        assertThatCode(() -> handler.beforeCheckpoint(null)).doesNotThrowAnyException();
+        // WHEN SnapStart primes it
+        handler.beforeCheckpoint(null);
 
+        // THEN it reached DynamoDB on both read paths (member Query, card GetItem), with reads only
+        assertThat(calls.operations()).contains("Query", "GetItem").allMatch(DynamoDbCalls.READS::contains);
         assertThat(context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items()).isEmpty();
     }
 }

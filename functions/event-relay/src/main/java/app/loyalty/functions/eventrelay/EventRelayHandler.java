@@ -12,7 +12,9 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
@@ -24,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
+import org.crac.Core;
+import org.crac.Resource;
 
 /**
  * The outbox relay: publishes to the bus the events that each transaction wrote in the {@code outbox} attribute
@@ -43,7 +47,7 @@ import java.util.stream.Collectors;
  * every event keeps its id. Anything unexpected (a PutEvents call that throws, a malformed outbox) propagates and
  * Lambda retries the whole batch.
  */
-public final class EventRelayHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+public final class EventRelayHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, Resource {
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** PutEvents accepts at most 10 entries per call. */
     static final int MAX_ENTRIES_PER_CALL = 10;
@@ -83,6 +87,50 @@ public final class EventRelayHandler implements RequestHandler<DynamodbEvent, St
         this.busName = busName;
         this.backoff = backoff;
         this.log = log;
+        // SnapStart calls beforeCheckpoint once, at publish time; elsewhere (tests, local runtime) nothing happens.
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * SnapStart priming without publishing anything: a batch holding only a TTL deletion (stream record parsing and
+     * the relay decision, nothing to send), then a PutEvents of no entries, which EventBridge refuses with a
+     * ValidationException after the whole client path has run (marshalling, signing, the connection, error
+     * unmarshalling). That refusal is the expected outcome; any other failure is logged and does not stop the
+     * snapshot, since priming only saves time.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        DynamodbStreamRecord deletion = new DynamodbStreamRecord();
+        deletion.setEventName("REMOVE");
+        com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord change =
+                new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord();
+        change.setSequenceNumber("0");
+        deletion.setDynamodb(change);
+        DynamodbEvent batch = new DynamodbEvent();
+        batch.setRecords(List.of(deletion));
+        handleRequest(batch, null);
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("priming", "PutEvents without entries");
+        try {
+            eventBridge.putEvents(PutEventsRequest.builder().entries(List.of()).build());
+            line.put("level", "INFO");
+            line.put("outcome", "accepted");
+        } catch (EventBridgeException refused) {
+            line.put("level", refused.statusCode() == 400 ? "INFO" : "WARN");
+            line.put("outcome", "refused with " + refused.statusCode() + " (400 is expected)");
+            line.put("message", refused.getMessage());
+        } catch (SdkException failed) {
+            line.put("level", "WARN");
+            line.put("outcome", "failed");
+            line.put("error", failed.getClass().getName());
+            line.put("message", failed.getMessage());
+        }
+        log.write(line);
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // Nothing to refresh: the client holds no per-instance state that a restored snapshot must rebuild.
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** Merchant routes of the checkout: record a purchase (points earned), record a return (points reversed). */
 public final class PurchaseAccrualHandler extends ApiFunction {
@@ -27,14 +28,20 @@ public final class PurchaseAccrualHandler extends ApiFunction {
     }
 
     /**
-     * A purchase without an Idempotency-Key: body parsing and validation, then a 400 before anything is read or
-     * written, so the snapshot holds a warm request path without a side effect.
+     * A valid purchase by a card that no member holds: body parsing, validation and the idempotency, order and
+     * lookup reads against DynamoDB, then a refusal before anything is written. A purchase cannot be primed by
+     * writing one; the reads are what the first real purchase would otherwise pay for (SDK marshalling, signing,
+     * the connection). The idempotency key is per snapshot, so a key reused by a client can never be the priming's.
      */
     @Override
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
         APIGatewayV2HTTPEvent event = primingGet("POST /v1/purchases", Map.of(), Caller.merchant("mch_priming", "prg_priming"));
-        event.setBody("{\"memberId\":\"mbr_priming\",\"orderId\":\"priming\",\"total\":{\"amount\":100,\"currency\":\"EUR\"}}");
-        event.setHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming"));
+        event.setBody("{\"cardNumber\":\"8000000000000003\",\"orderId\":\"priming\","
+                + "\"total\":{\"amount\":2500,\"currency\":\"EUR\"},"
+                + "\"lines\":[{\"sku\":\"PRIMING\",\"category\":\"priming\",\"quantity\":1,\"unitPrice\":2500}],"
+                + "\"paidWithPoints\":0}");
+        event.setHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming",
+                "idempotency-key", "snapstart-priming-" + UUID.randomUUID()));
         return List.of(event);
     }
 }
