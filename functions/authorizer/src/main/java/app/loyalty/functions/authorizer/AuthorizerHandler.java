@@ -60,7 +60,7 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
                 .withVersion("2.0")
                 .withType("REQUEST")
                 .withRouteKey("GET /v1/priming")
-                .withHeaders(Map.of("authorization", "Bearer " + ApiKeys.PREFIX + "A".repeat(43)))
+                .withHeaders(Map.of("authorization", "Bearer " + ApiKeys.MERCHANT_PREFIX + "A".repeat(43)))
                 .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
                         .withRequestId("snapstart-priming").build())
                 .build();
