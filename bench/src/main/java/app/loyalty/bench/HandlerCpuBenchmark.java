@@ -104,9 +104,9 @@ public class HandlerCpuBenchmark {
             String cardNumber = BenchData.newCardNumber();
             Member member = BenchData.member(memberId, cardNumber);
             Card card = BenchData.card(memberId, cardNumber);
-            List<Map<String, AttributeValue>> partition = new ArrayList<>(
-                    BenchData.lotItems(BenchData.lots(memberId, lotsPerMember)));
-            partition.add(BenchData.profileItem(member));
+            var lots = BenchData.lots(memberId, lotsPerMember);
+            List<Map<String, AttributeValue>> partition = new ArrayList<>(BenchData.lotItems(lots));
+            partition.add(BenchData.profileItem(member, lots));
             CannedDynamoDb dynamo = new CannedDynamoDb()
                     .withItem(BenchData.programItem())
                     .withItem(BenchData.cardItem(card))

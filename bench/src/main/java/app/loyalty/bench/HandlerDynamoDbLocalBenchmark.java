@@ -94,9 +94,10 @@ public class HandlerDynamoDbLocalBenchmark {
             String memberId = String.format("mbr_bench%015d", i);
             cardNumbers[i] = BenchData.newCardNumber();
             Member member = BenchData.member(memberId, cardNumbers[i]);
-            put(dynamo, context.tableName(), BenchData.profileItem(member));
+            var lots = BenchData.lots(memberId, LOTS_PER_MEMBER);
+            put(dynamo, context.tableName(), BenchData.profileItem(member, lots));
             put(dynamo, context.tableName(), BenchData.cardItem(BenchData.card(memberId, cardNumbers[i])));
-            batchPut(dynamo, context.tableName(), BenchData.lotItems(BenchData.lots(memberId, LOTS_PER_MEMBER)));
+            batchPut(dynamo, context.tableName(), BenchData.lotItems(lots));
             getMember[i] = TestRequests.get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(),
                     BenchData.MERCHANT);
         }

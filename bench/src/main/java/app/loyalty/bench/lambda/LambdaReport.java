@@ -470,9 +470,10 @@ public final class LambdaReport {
         String cardNumber = BenchData.newCardNumber();
         Member member = BenchData.member(memberId, cardNumber);
         Card card = BenchData.card(memberId, cardNumber);
-        put(dynamo, BenchData.profileItem(member));
+        var memberLots = BenchData.lots(memberId, lots);
+        put(dynamo, BenchData.profileItem(member, memberLots));
         put(dynamo, BenchData.cardItem(card));
-        batchPut(dynamo, BenchData.lotItems(BenchData.lots(memberId, lots)));
+        batchPut(dynamo, BenchData.lotItems(memberLots));
         cards.put(memberId, cardNumber);
         return memberId;
     }
