@@ -29,8 +29,8 @@ public final class CardIssuanceHandler extends ApiFunction {
     }
 
     /**
-     * Lookups that find nothing, one per read path: a card (GetItem) and a member (the Query of the member's
-     * partition), each through Jackson and the problem path, without writing.
+     * Lookups that find nothing, one per read path: a card (GetItem of the card item) and a member (GetItem of the
+     * profile, which carries the balance figures), each through Jackson and the problem path, without writing.
      */
     @Override
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
