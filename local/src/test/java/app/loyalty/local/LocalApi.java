@@ -73,7 +73,9 @@ final class LocalApi {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
-        return send(request, "POST", path, jsonBody);
+        // The contract check reads the request body only when the server accepted it, and an accepted body is
+        // UTF-8; bytes that are not decode lossily here, for a check that then only looks at the refusal.
+        return send(request, "POST", path, new String(jsonBody, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The events recorded at /_local/events. */
