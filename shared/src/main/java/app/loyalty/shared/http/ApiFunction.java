@@ -1,10 +1,18 @@
 package app.loyalty.shared.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import app.loyalty.shared.runtime.LambdaJson;
+import com.fasterxml.jackson.core.JsonGenerator;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
@@ -15,7 +23,7 @@ import org.crac.Resource;
  * {@link ApiException} into problem+json, answers anything unexpected with a 500 logged once with the
  * request id, and writes one structured log line per request.
  */
-public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>, Resource {
+public abstract class ApiFunction implements RequestStreamHandler, Resource {
     /**
      * API Gateway's catch-all route key: requests no other route matches. One function hosts it (template.yaml:
      * program-admin) and answers it with {@link #routeNotFound()}, so an unknown route is a problem+json 404
@@ -48,10 +56,19 @@ public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEven
         return List.of();
     }
 
+    /**
+     * Each priming request goes in as JSON bytes through the stream entry, the way Lambda delivers it, so the
+     * snapshot also holds the event parsing and response writing of {@link LambdaJson}.
+     */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         for (APIGatewayV2HTTPEvent request : primingRequests()) {
-            handleRequest(request, null);
+            try {
+                handleRequest(new ByteArrayInputStream(LambdaJson.MAPPER.writeValueAsBytes(request)),
+                        new ByteArrayOutputStream(), null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -95,7 +112,28 @@ public abstract class ApiFunction implements RequestHandler<APIGatewayV2HTTPEven
         return routes.keySet();
     }
 
+    /**
+     * Lambda's entry (template.yaml's {@code ::handleRequest}): the event is read and the response written with
+     * {@link LambdaJson}, so the runtime client's own serialization (unprimable, and needing joda-time) never runs.
+     */
     @Override
+    public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        APIGatewayV2HTTPResponse response = handleRequest(LambdaJson.read(input, APIGatewayV2HTTPEvent.class), context);
+        JsonGenerator json = LambdaJson.generator(output);
+        json.writeStartObject();
+        json.writeNumberField("statusCode", response.getStatusCode());
+        if (response.getHeaders() != null) {
+            json.writeObjectField("headers", response.getHeaders());
+        }
+        if (response.getBody() != null) {
+            json.writeStringField("body", response.getBody());
+        }
+        json.writeBooleanField("isBase64Encoded", response.getIsBase64Encoded());
+        json.writeEndObject();
+        json.flush();
+    }
+
+    /** The request as an event already parsed: what the stream entry calls, and what tests call directly. */
     public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
         long started = System.nanoTime();
         ApiRequest request = ApiRequest.from(event, Json.MAPPER);

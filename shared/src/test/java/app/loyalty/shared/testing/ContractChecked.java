@@ -1,10 +1,16 @@
 package app.loyalty.shared.testing;
 
+import app.loyalty.shared.http.ApiFunction;
+import app.loyalty.shared.runtime.LambdaJson;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -20,6 +26,31 @@ import java.util.Map;
  */
 public final class ContractChecked {
     private ContractChecked() {
+    }
+
+    /**
+     * A function as Lambda invokes it: each event goes in as JSON through its stream entry and the answer is read
+     * back from the JSON it writes, so every handler test also covers the event parsing and response writing.
+     */
+    public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler(ApiFunction function) {
+        return handler(function, ContractValidator.repositoryContract());
+    }
+
+    public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler(
+            ApiFunction function, ContractValidator contract) {
+        return handler(viaStream(function), contract);
+    }
+
+    public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> viaStream(ApiFunction function) {
+        return (event, context) -> {
+            try {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                function.handleRequest(new ByteArrayInputStream(LambdaJson.MAPPER.writeValueAsBytes(event)), out, context);
+                return LambdaJson.MAPPER.readValue(out.toByteArray(), APIGatewayV2HTTPResponse.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     public static RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler(

@@ -5,10 +5,19 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.Environment;
+import app.loyalty.shared.runtime.LambdaJson;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +34,7 @@ import org.crac.Resource;
  * Answers {@code {"isAuthorized": false}} for a missing, malformed or unknown key (API Gateway then answers 403);
  * a failed table read propagates, so API Gateway answers 500 rather than denying a valid key.
  */
-public final class AuthorizerHandler implements RequestHandler<APIGatewayV2CustomAuthorizerEvent, Map<String, Object>>, Resource {
+public final class AuthorizerHandler implements RequestStreamHandler, Resource {
     private static final String BEARER = "bearer ";
 
     private final AppContext app;
@@ -52,19 +61,23 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     /**
      * SnapStart priming: a well-formed merchant key that no merchant holds, so the snapshot holds a JVM that has run
      * the real path (header parsing, SHA-256, the GetItem with its SDK marshalling, signing and connection, the
-     * decision log line) and the first request after a restore does not pay for it. Read-only: it is denied.
+     * decision log line) and the first request after a restore does not pay for it. Read-only: it is denied. It goes
+     * in as JSON bytes through the stream entry, as Lambda delivers events, so the event parsing is primed too.
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        APIGatewayV2CustomAuthorizerEvent priming = APIGatewayV2CustomAuthorizerEvent.builder()
-                .withVersion("2.0")
-                .withType("REQUEST")
-                .withRouteKey("GET /v1/priming")
-                .withHeaders(Map.of("authorization", "Bearer " + ApiKeys.MERCHANT_PREFIX + "A".repeat(43)))
-                .withRequestContext(APIGatewayV2CustomAuthorizerEvent.RequestContext.builder()
-                        .withRequestId("snapstart-priming").build())
-                .build();
-        handleRequest(priming, null);
+        String priming = """
+                {"version":"2.0","type":"REQUEST","routeKey":"GET /v1/priming","rawPath":"/v1/priming",
+                 "identitySource":["Bearer %1$s"],"headers":{"authorization":"Bearer %1$s"},
+                 "requestContext":{"requestId":"snapstart-priming","routeKey":"GET /v1/priming","stage":"$default",
+                  "http":{"method":"GET","path":"/v1/priming"},"time":"01/Jan/2026:00:00:00 +0000","timeEpoch":0}}
+                """.formatted(ApiKeys.MERCHANT_PREFIX + "A".repeat(43));
+        try {
+            handleRequest(new ByteArrayInputStream(priming.getBytes(StandardCharsets.UTF_8)),
+                    new ByteArrayOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
@@ -72,10 +85,27 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
         // Nothing to refresh: the client holds no per-instance state that a restored snapshot must rebuild.
     }
 
+    /**
+     * Lambda's entry (template.yaml's {@code ::handleRequest}): the event is read and the decision written with
+     * {@link LambdaJson}, so the runtime client's own serialization (unprimable, and needing joda-time) never runs.
+     */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode json = LambdaJson.MAPPER.readTree(input);
+        // LambdaJson leaves the request context out (its class needs joda-time); the request id is all we use of it.
+        JsonNode requestId = json.path("requestContext").path("requestId");
+        APIGatewayV2CustomAuthorizerEvent event = LambdaJson.MAPPER.treeToValue(json, APIGatewayV2CustomAuthorizerEvent.class);
+        LambdaJson.write(output, decide(event, requestId.isTextual() ? requestId.asText() : null));
+    }
+
+    /** The decision for an event already parsed: what tests call directly. */
     public Map<String, Object> handleRequest(APIGatewayV2CustomAuthorizerEvent event, Context context) {
+        return decide(event, event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
+    }
+
+    private Map<String, Object> decide(APIGatewayV2CustomAuthorizerEvent event, String requestId) {
         Optional<Caller> caller = bearerToken(event).flatMap(this::authenticate);
-        logDecision(event, caller);
+        logDecision(requestId, caller);
         return caller
                 .<Map<String, Object>>map(c -> Map.of("isAuthorized", true, "context", c.toAuthorizerContext()))
                 .orElseGet(() -> Map.of("isAuthorized", false));
@@ -117,10 +147,10 @@ public final class AuthorizerHandler implements RequestHandler<APIGatewayV2Custo
     }
 
     /** One line per decision: ids only; the presented key, even a wrong one, never reaches the log. */
-    private void logDecision(APIGatewayV2CustomAuthorizerEvent event, Optional<Caller> caller) {
+    private void logDecision(String requestId, Optional<Caller> caller) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("level", "INFO");
-        line.put("requestId", event.getRequestContext() == null ? null : event.getRequestContext().getRequestId());
+        line.put("requestId", requestId);
         line.put("outcome", caller.isPresent() ? "authorized" : "denied");
         line.put("principal", caller.map(Caller::principal).orElse(null));
         log.write(line);

@@ -2,6 +2,7 @@ package app.loyalty.functions.authorizer;
 
 import app.loyalty.shared.auth.ApiKeys;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.Json;
 import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.testing.MutableClock;
@@ -9,10 +10,12 @@ import app.loyalty.shared.testing.TestContexts;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,6 +55,21 @@ class AuthorizerHandlerTest {
         assertThat(response).containsEntry("isAuthorized", true)
                 .containsEntry("context", Map.of("role", "MERCHANT", "merchantId", "m-acme", "programId", "p-coffee"));
         assertThat(Caller.fromAuthorizerContext(context(response))).contains(Caller.merchant("m-acme", "p-coffee"));
+    }
+
+    /** Lambda's entry: the payload's bytes in, the simple response's JSON out, the request id in the log line. */
+    @Test
+    void streamEntry_answersTheRealPayloadAsJson_andLogsItsRequestId() throws Exception {
+        storeMerchantKey(PAYLOAD_KEY, "m-acme", "p-coffee");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        try (InputStream payload = getClass().getClassLoader().getResourceAsStream("authorizer/request.json")) {
+            handler.handleRequest(payload, out, null);
+        }
+
+        assertThat(Json.MAPPER.readTree(out.toByteArray())).isEqualTo(Json.MAPPER.readTree(
+                "{\"isAuthorized\":true,\"context\":{\"role\":\"MERCHANT\",\"merchantId\":\"m-acme\",\"programId\":\"p-coffee\"}}"));
+        assertThat(logged.toString(StandardCharsets.UTF_8)).contains("\"requestId\":\"Bq3xNh2YjoEEMsQ=\"");
     }
 
     @ParameterizedTest

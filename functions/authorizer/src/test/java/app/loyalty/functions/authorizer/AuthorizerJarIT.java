@@ -1,7 +1,7 @@
 package app.loyalty.functions.authorizer;
 
+import app.loyalty.shared.runtime.LambdaJson;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -13,24 +13,27 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shaded jar as Lambda loads it: its own class loader, and the runtime's event deserializer (the same
- * aws-lambda-java-serialization the tests' {@code @Event} uses), which resolves types such as Joda's DateTime
- * from the function's jar. Runs after {@code package}, on target/authorizer.jar.
+ * The shaded jar as Lambda loads it, in its own class loader: the handler reads its events with the jar's own
+ * {@link LambdaJson}, and that must work on the real authorizer payload with nothing but the jar, joda-time (left
+ * out of the jar, and the type of the event's requestContext.time) included. Runs after {@code package}, on
+ * target/authorizer.jar.
  */
 class AuthorizerJarIT {
 
     @Test
-    void shadedJar_letsTheLambdaRuntimeDeserializeTheRealAuthorizerPayload() throws Exception {
+    void shadedJar_readsTheRealAuthorizerPayload_withoutJodaTime() throws Exception {
         URL jar = Path.of("target", "authorizer.jar").toUri().toURL();
         try (URLClassLoader function = new URLClassLoader(new URL[]{jar}, ClassLoader.getPlatformClassLoader());
              InputStream payload = getClass().getClassLoader().getResourceAsStream("authorizer/request.json")) {
             Class<?> eventType = function.loadClass(APIGatewayV2CustomAuthorizerEvent.class.getName());
             function.loadClass(AuthorizerHandler.class.getName());
+            Class<?> json = function.loadClass(LambdaJson.class.getName());
 
-            Object event = LambdaEventSerializers.serializerFor(eventType, function).fromJson(payload);
+            Object event = json.getMethod("read", InputStream.class, Class.class).invoke(null, payload, eventType);
 
             assertThat(eventType.getMethod("getIdentitySource").invoke(event))
                     .isEqualTo(List.of("Bearer lk_d6wihNZy9lGHopcIuonGmwKqNaIlaTMLgU4gEe9QLq8"));
+            assertThat(function.getResource("org/joda/time/DateTime.class")).isNull();
         }
     }
 }

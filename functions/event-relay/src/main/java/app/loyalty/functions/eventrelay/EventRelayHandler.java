@@ -5,9 +5,10 @@ import app.loyalty.shared.events.Outbox;
 import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AwsClients;
 import app.loyalty.shared.runtime.Environment;
+import app.loyalty.shared.runtime.LambdaJson;
 import app.loyalty.shared.store.TableSchema;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
@@ -19,6 +20,13 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +55,7 @@ import org.crac.Resource;
  * every event keeps its id. Anything unexpected (a PutEvents call that throws, a malformed outbox) propagates and
  * Lambda retries the whole batch.
  */
-public final class EventRelayHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse>, Resource {
+public final class EventRelayHandler implements RequestStreamHandler, Resource {
     public static final String EVENT_BUS_NAME = "EVENT_BUS_NAME";
     /** PutEvents accepts at most 10 entries per call. */
     static final int MAX_ENTRIES_PER_CALL = 10;
@@ -100,15 +108,18 @@ public final class EventRelayHandler implements RequestHandler<DynamodbEvent, St
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        DynamodbStreamRecord deletion = new DynamodbStreamRecord();
-        deletion.setEventName("REMOVE");
-        com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord change =
-                new com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord();
-        change.setSequenceNumber("0");
-        deletion.setDynamodb(change);
-        DynamodbEvent batch = new DynamodbEvent();
-        batch.setRecords(List.of(deletion));
-        handleRequest(batch, null);
+        // As Lambda delivers it (JSON bytes through the stream entry), so the stream record parsing is primed too.
+        String deletion = """
+                {"Records":[{"eventID":"snapstart-priming","eventName":"REMOVE","eventVersion":"1.1",
+                  "eventSource":"aws:dynamodb","awsRegion":"eu-west-1","dynamodb":{"ApproximateCreationDateTime":0,
+                  "Keys":{"PK":{"S":"PRIMING"},"SK":{"S":"PRIMING"}},"SequenceNumber":"0","SizeBytes":1,
+                  "StreamViewType":"NEW_IMAGE"},"eventSourceARN":"arn:aws:dynamodb:eu-west-1:0:table/priming/stream/0"}]}
+                """;
+        try {
+            handleRequest(new ByteArrayInputStream(deletion.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("priming", "PutEvents without entries");
         try {
@@ -133,7 +144,16 @@ public final class EventRelayHandler implements RequestHandler<DynamodbEvent, St
         // Nothing to refresh: the client holds no per-instance state that a restored snapshot must rebuild.
     }
 
+    /**
+     * Lambda's entry (template.yaml's {@code ::handleRequest}): the batch is read and the response written with
+     * {@link LambdaJson}, so the runtime client's own serialization (unprimable, and needing joda-time) never runs.
+     */
     @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaJson.write(output, handleRequest(LambdaJson.read(input, DynamodbEvent.class), context));
+    }
+
+    /** The relay of a batch already parsed: what the stream entry calls, and what tests call directly. */
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         List<Pending> pending = new ArrayList<>();
         for (DynamodbStreamRecord record : event.getRecords()) {

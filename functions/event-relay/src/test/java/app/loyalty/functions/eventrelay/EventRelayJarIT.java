@@ -1,7 +1,7 @@
 package app.loyalty.functions.eventrelay;
 
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import app.loyalty.shared.runtime.LambdaJson;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -13,23 +13,25 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shaded jar as Lambda loads it: its own class loader, and the runtime's event deserializer (the same
- * aws-lambda-java-serialization the tests' {@code @Event} uses), which resolves types such as Joda's DateTime
- * from the function's jar. Runs after {@code package}, on target/event-relay.jar.
+ * The shaded jar as Lambda loads it, in its own class loader: the handler reads its events with the jar's own
+ * {@link LambdaJson}, and that must work on the real stream payload with nothing but the jar, joda-time (left out
+ * of the jar) included. Runs after {@code package}, on target/event-relay.jar.
  */
 class EventRelayJarIT {
 
     @Test
-    void shadedJar_letsTheLambdaRuntimeDeserializeTheRealStreamPayload() throws Exception {
+    void shadedJar_readsTheRealStreamPayload_withoutJodaTime() throws Exception {
         URL jar = Path.of("target", "event-relay.jar").toUri().toURL();
         try (URLClassLoader function = new URLClassLoader(new URL[]{jar}, ClassLoader.getPlatformClassLoader());
              InputStream payload = getClass().getClassLoader().getResourceAsStream("dynamodb/outbox-insert.json")) {
             Class<?> eventType = function.loadClass(DynamodbEvent.class.getName());
             function.loadClass(EventRelayHandler.class.getName());
+            Class<?> json = function.loadClass(LambdaJson.class.getName());
 
-            Object event = LambdaEventSerializers.serializerFor(eventType, function).fromJson(payload);
+            Object event = json.getMethod("read", InputStream.class, Class.class).invoke(null, payload, eventType);
 
             assertThat((List<?>) eventType.getMethod("getRecords").invoke(event)).hasSize(5);
+            assertThat(function.getResource("org/joda/time/DateTime.class")).isNull();
         }
     }
 }
