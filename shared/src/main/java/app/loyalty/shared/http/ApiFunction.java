@@ -7,12 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import app.loyalty.shared.runtime.LambdaJson;
 import com.fasterxml.jackson.core.JsonGenerator;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import org.crac.Core;
@@ -64,10 +61,9 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
         for (APIGatewayV2HTTPEvent request : primingRequests()) {
             try {
-                handleRequest(new ByteArrayInputStream(LambdaJson.MAPPER.writeValueAsBytes(request)),
-                        new ByteArrayOutputStream(), null);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                LambdaJson.prime(this, LambdaJson.MAPPER.writeValueAsBytes(request));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("A priming request does not serialize", e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package app.loyalty.shared.runtime;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
@@ -17,9 +18,11 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Collection;
@@ -59,6 +62,18 @@ public final class LambdaJson {
 
     public static void write(OutputStream output, Object value) throws IOException {
         MAPPER.writeValue(output, value);
+    }
+
+    /**
+     * Runs one SnapStart priming event through a function's stream entry, as JSON bytes the way Lambda delivers
+     * events, so the snapshot holds the event parsing and answer writing too; the answer is dropped.
+     */
+    public static void prime(RequestStreamHandler function, byte[] event) {
+        try {
+            function.handleRequest(new ByteArrayInputStream(event), OutputStream.nullOutputStream(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Opens a generator on the response stream for answers whose shape is written field by field. */

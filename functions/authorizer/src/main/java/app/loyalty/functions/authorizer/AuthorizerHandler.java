@@ -11,12 +11,9 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,12 +69,7 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
                  "requestContext":{"requestId":"snapstart-priming","routeKey":"GET /v1/priming","stage":"$default",
                   "http":{"method":"GET","path":"/v1/priming"},"time":"01/Jan/2026:00:00:00 +0000","timeEpoch":0}}
                 """.formatted(ApiKeys.MERCHANT_PREFIX + "A".repeat(43));
-        try {
-            handleRequest(new ByteArrayInputStream(priming.getBytes(StandardCharsets.UTF_8)),
-                    new ByteArrayOutputStream(), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LambdaJson.prime(this, priming.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -20,12 +20,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -115,11 +112,7 @@ public final class EventRelayHandler implements RequestStreamHandler, Resource {
                   "Keys":{"PK":{"S":"PRIMING"},"SK":{"S":"PRIMING"}},"SequenceNumber":"0","SizeBytes":1,
                   "StreamViewType":"NEW_IMAGE"},"eventSourceARN":"arn:aws:dynamodb:eu-west-1:0:table/priming/stream/0"}]}
                 """;
-        try {
-            handleRequest(new ByteArrayInputStream(deletion.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LambdaJson.prime(this, deletion.getBytes(StandardCharsets.UTF_8));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("priming", "PutEvents without entries");
         try {
