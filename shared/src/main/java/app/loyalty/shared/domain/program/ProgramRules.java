@@ -1,6 +1,11 @@
 package app.loyalty.shared.domain.program;
 
 import app.loyalty.shared.domain.Text;
+import app.loyalty.shared.domain.discount.Cashback;
+import app.loyalty.shared.domain.discount.Promotion;
+import app.loyalty.shared.domain.discount.RewardPool;
+import app.loyalty.shared.domain.discount.StaffDiscount;
+import app.loyalty.shared.domain.discount.Stacking;
 import app.loyalty.shared.domain.ledger.PointsLimits;
 
 import java.util.Comparator;
@@ -14,7 +19,9 @@ import java.util.stream.Collectors;
  * with a name and a currency alone. Amounts are minor units of the program currency; percentages are whole
  * basis points (1 % = 100 bp) so no rule ever needs a double.
  */
-public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
+                           Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
+                           StaffDiscount staff, Stacking stacking) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -22,7 +29,21 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     public static final ProgramRules DEFAULT = new ProgramRules(Earn.DEFAULT, null, DEFAULT_PENDING_DAYS, Expiry.DEFAULT, Discount.NONE,
             List.of(new Tier("base", 0)));
 
+    /** The most promotions and reward pools one program holds: the rules are one item, read on every checkout. */
+    public static final int MAX_PROMOTIONS = 50;
+    public static final int MAX_REWARD_POOLS = 10;
+
+    /** Rules without any of the discount engine's parts (docs/discounts.md): they take their defaults, i.e. none. */
+    public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+        this(earn, staffEarn, pendingDays, expiry, discount, tiers, null, null, null, null, null);
+    }
+
     public ProgramRules {
+        cashback = cashback == null ? Cashback.NONE : cashback;
+        staff = staff == null ? StaffDiscount.NONE : staff;
+        stacking = stacking == null ? Stacking.DEFAULT : stacking;
+        promotions = boundedUniqueIds("promotions", promotions, MAX_PROMOTIONS, Promotion::id);
+        rewardPools = boundedUniqueIds("rewardPools", rewardPools, MAX_REWARD_POOLS, RewardPool::id);
         earn = earn == null ? Earn.DEFAULT : earn;
         pendingDays = pendingDays == null ? DEFAULT_PENDING_DAYS : pendingDays;
         expiry = expiry == null ? Expiry.DEFAULT : expiry;
@@ -38,6 +59,19 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         if (tiers.stream().map(Tier::name).distinct().count() != tiers.size()) {
             throw new IllegalArgumentException("rules.tiers names must be unique");
         }
+    }
+
+    private static <T> List<T> boundedUniqueIds(String field, List<T> values, int max, java.util.function.Function<T, String> id) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.size() > max || values.contains(null)) {
+            throw new IllegalArgumentException("rules." + field + " must hold at most " + max + " entries, none null");
+        }
+        if (values.stream().map(id).distinct().count() != values.size()) {
+            throw new IllegalArgumentException("rules." + field + " ids must be unique");
+        }
+        return List.copyOf(values);
     }
 
     /** The rules for a member of this kind: staff earn under staffEarn when the program sets it. */
