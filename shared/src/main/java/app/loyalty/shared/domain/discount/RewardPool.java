@@ -56,7 +56,7 @@ public record RewardPool(String id, Integer chanceBp, BudgetUnit budgetUnit, Lon
             throw new IllegalArgumentException("rewardPools[].budgetUnit and budget are required");
         }
         Bounds.range("rewardPools[].budget", budget, 1, Bounds.MAX_AMOUNT);
-        if (rewards == null || rewards.isEmpty() || rewards.size() > 100 || rewards.contains(null)) {
+        if (rewards == null || rewards.isEmpty() || rewards.size() > 100 || rewards.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("rewardPools[].rewards must hold 1..100 rewards");
         }
         rewards = List.copyOf(rewards);

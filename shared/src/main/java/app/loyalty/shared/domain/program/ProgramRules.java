@@ -65,7 +65,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         if (values == null) {
             return List.of();
         }
-        if (values.size() > max || values.contains(null)) {
+        if (values.size() > max || values.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("rules." + field + " must hold at most " + max + " entries, none null");
         }
         if (values.stream().map(id).distinct().count() != values.size()) {
