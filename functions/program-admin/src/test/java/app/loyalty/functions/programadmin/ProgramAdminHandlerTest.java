@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
@@ -229,6 +230,77 @@ class ProgramAdminHandlerTest {
                 "{\"discount\":{\"scheme\":\"CUMULATIVE\",\"fixedBp\":0,\"steps\":[],\"windowDays\":365,\"maxPointsPaymentBp\":0}}");
 
         assertProblem(handler.handleRequest(event, null), 400, "validation-failed");
+        assertThat(json(read(programId)).get("version").asLong()).isEqualTo(1);
+    }
+
+    /** Every part of the discount engine's rules (docs/discounts.md), as an operator would send them. */
+    static final String DISCOUNT_ENGINE_RULES = """
+            {"discount":{"scheme":"FIXED","fixedBp":500,"maxPointsPaymentBp":3000,"pointValue":{"points":2,"minorUnits":1}},
+             "cashback":{"bp":200,"categoryBp":{"books":500},"levelBp":{"1000":300}},
+             "promotions":[
+               {"id":"double-weekend","kind":"MULTIPLIER","validFrom":"2026-03-14T00:00:00Z","validUntil":"2026-03-16T00:00:00Z","multiplierBp":20000},
+               {"id":"latte-3-for-2","kind":"INSTANT_REWARD","buy":{"sku":"latte","quantity":2},"get":{"sku":"latte"},"getDiscountBp":10000,"maxPerOrder":2},
+               {"id":"birthday","kind":"BIRTHDAY","daysAround":3,"bonusPoints":500,"discountBp":1000}],
+             "rewardPools":[{"id":"lucky","chanceBp":500,"budgetUnit":"POINTS","budget":100000,
+               "rewards":[{"kind":"POINTS","weight":3,"points":50},{"kind":"POINTS","points":500}]}],
+             "staff":{"bp":2000,"categoryBp":{"alcohol":0},"monthlyCap":10000},
+             "stacking":{"order":["CARD","PROMO_CODE"],"promoCodeWithCard":"BETTER_WINS","maxTotalDiscountBp":3000,
+               "discountableAdjustments":["SHIPPING"]}}""";
+
+    @Test
+    void replaceRules_storesTheDiscountEngineRules_andReadsThemBack() {
+        String programId = createProgram();
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("PUT /v1/programs/{programId}/rules",
+                Map.of("programId", programId), Caller.operator(), null, DISCOUNT_ENGINE_RULES), null);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
+        JsonNode rules = json(read(programId)).get("rules");
+        assertThat(rules.at("/cashback/levelBp/1000").asInt()).isEqualTo(300);
+        assertThat(rules.at("/promotions/0/validUntil").asText()).isEqualTo("2026-03-16T00:00:00Z");
+        assertThat(rules.at("/promotions/1/get/quantity").asInt()).as("default filled in").isEqualTo(1);
+        assertThat(rules.at("/promotions/2/bonusPoints").asLong()).isEqualTo(500);
+        assertThat(rules.at("/rewardPools/0/rewards/1/weight").asInt()).as("default filled in").isEqualTo(1);
+        assertThat(rules.at("/staff/monthlyCap").asLong()).isEqualTo(10_000);
+        assertThat(rules.at("/stacking/order").toString())
+                .isEqualTo("[\"CARD\",\"PROMO_CODE\",\"INSTANT_REWARDS\",\"BIRTHDAY\",\"STAFF\",\"BLIND_REWARD\"]");
+        assertThat(rules.at("/stacking/discountableAdjustments/0").asText()).isEqualTo("SHIPPING");
+    }
+
+    @Test
+    void readProgram_showsTheDiscountEngineDefaults_forAProgramCreatedWithoutThem() {
+        JsonNode rules = json(read(createProgram())).get("rules");
+
+        assertThat(rules.at("/cashback/bp").asInt()).isZero();
+        assertThat(rules.get("promotions")).isEmpty();
+        assertThat(rules.get("rewardPools")).isEmpty();
+        assertThat(rules.at("/staff/bp").asInt()).isZero();
+        assertThat(rules.at("/stacking/promoCodeWithCard").asText()).isEqualTo("COMBINE");
+        assertThat(rules.at("/stacking/maxTotalDiscountBp").asInt()).isEqualTo(10_000);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{\"cashback\":{\"bp\":10001}}                                                    | cashback.bp",
+            "{\"cashback\":{\"levelBp\":{\"20000\":100}}}                                     | cashback.levelBp",
+            "{\"staff\":{\"monthlyCap\":-1}}                                                  | staff.monthlyCap",
+            "{\"stacking\":{\"maxTotalDiscountBp\":-5}}                                       | stacking.maxTotalDiscountBp",
+            "{\"stacking\":{\"order\":[\"CARD\",\"CARD\"]}}                                   | stacking.order",
+            "{\"stacking\":{\"discountableAdjustments\":[\"COUPON\"]}}                         | stacking.discountableAdjustments",
+            "{\"promotions\":[{\"id\":\"x\",\"kind\":\"MULTIPLIER\",\"multiplierBp\":9000}]}    | promotions[].multiplierBp",
+            "{\"promotions\":[{\"id\":\"x\",\"kind\":\"BIRTHDAY\"}]}                          | promotions[].bonusPoints",
+            "{\"promotions\":[{\"id\":\"x\",\"kind\":\"MULTIPLIER\",\"multiplierBp\":20000,\"bonusPoints\":5}]} | promotions[].bonusPoints",
+            "{\"promotions\":[{\"id\":\"x\",\"kind\":\"BIRTHDAY\",\"bonusPoints\":5},{\"id\":\"x\",\"kind\":\"BIRTHDAY\",\"bonusPoints\":5}]} | rules.promotions",
+            "{\"rewardPools\":[{\"id\":\"p\",\"chanceBp\":100,\"budgetUnit\":\"POINTS\",\"budget\":0,\"rewards\":[{\"kind\":\"POINTS\",\"points\":5}]}]} | rewardPools[].budget",
+            "{\"rewardPools\":[{\"id\":\"p\",\"chanceBp\":100,\"budgetUnit\":\"POINTS\",\"budget\":10,\"rewards\":[{\"kind\":\"FREE_SKU\",\"sku\":\"mug\"}]}]} | rewardPools[].rewards"})
+    void replaceRules_is400NamingTheField_andKeepsOldRules_forABadDiscountEngineValue(String body, String field) {
+        String programId = createProgram();
+
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("PUT /v1/programs/{programId}/rules",
+                Map.of("programId", programId), Caller.operator(), null, body), null);
+
+        assertProblem(response, 400, "validation-failed");
+        assertThat(json(response).get("detail").asText()).contains(field);
         assertThat(json(read(programId)).get("version").asLong()).isEqualTo(1);
     }
 

@@ -57,7 +57,8 @@ public record Stacking(List<Step> order, Combination promoCodeWithCard, Integer 
         if (discountableAdjustments.contains(Adjustment.Kind.COUPON)) {
             throw new IllegalArgumentException("stacking.discountableAdjustments may hold SHIPPING, TAX and FEE: a COUPON is a discount already");
         }
+        // An EnumSet keeps the kinds in declaration order, so the stored and the read rules list them the same way.
         discountableAdjustments = discountableAdjustments.isEmpty() ? Set.of()
-                : Set.copyOf(EnumSet.copyOf(discountableAdjustments));
+                : java.util.Collections.unmodifiableSet(EnumSet.copyOf(discountableAdjustments));
     }
 }
