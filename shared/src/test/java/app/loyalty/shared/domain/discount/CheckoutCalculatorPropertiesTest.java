@@ -59,7 +59,7 @@ class CheckoutCalculatorPropertiesTest {
                 (bp, cap) -> new StaffDiscount(bp, Map.of("books", 10_000 - bp), cap));
         Gen<Discount> discount = integers().between(0, 10_000).zip(longs().between(1, 100), longs().between(1, 100),
                 (maxBp, points, minor) -> new Discount(Discount.Scheme.NONE, null, null, null, maxBp, new Discount.PointValue(points, minor)));
-        Gen<Cashback> cashback = integers().between(0, 10_000).map(bp -> new Cashback(bp, Map.of("food", 10_000 - bp), Map.of(500, 100)));
+        Gen<Cashback> cashback = integers().between(0, 10_000).map(bp -> new Cashback(bp, Map.of("food", 10_000 - bp), Map.of("500", 100)));
         return stacking.zip(promotions, pools, staff, discount.zip(cashback, (d, c) -> new Object[]{d, c}),
                 (stackingRules, promotionRules, poolRules, staffRules, discountAndCashback) -> new ProgramRules(null, null, 0, null,
                         (Discount) discountAndCashback[0], null, (Cashback) discountAndCashback[1], promotionRules, poolRules,
