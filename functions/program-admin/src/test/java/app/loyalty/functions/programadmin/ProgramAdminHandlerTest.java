@@ -234,25 +234,13 @@ class ProgramAdminHandlerTest {
     }
 
     /** Every part of the discount engine's rules (docs/discounts.md), as an operator would send them. */
-    static final String DISCOUNT_ENGINE_RULES = """
-            {"discount":{"scheme":"FIXED","fixedBp":500,"maxPointsPaymentBp":3000,"pointValue":{"points":2,"minorUnits":1}},
-             "cashback":{"bp":200,"categoryBp":{"books":500},"levelBp":{"1000":300}},
-             "promotions":[
-               {"id":"double-weekend","kind":"MULTIPLIER","validFrom":"2026-03-14T00:00:00Z","validUntil":"2026-03-16T00:00:00Z","multiplierBp":20000},
-               {"id":"latte-3-for-2","kind":"INSTANT_REWARD","buy":{"sku":"latte","quantity":2},"get":{"sku":"latte"},"getDiscountBp":10000,"maxPerOrder":2},
-               {"id":"birthday","kind":"BIRTHDAY","daysAround":3,"bonusPoints":500,"discountBp":1000}],
-             "rewardPools":[{"id":"lucky","chanceBp":500,"budgetUnit":"POINTS","budget":100000,
-               "rewards":[{"kind":"POINTS","weight":3,"points":50},{"kind":"POINTS","points":500}]}],
-             "staff":{"bp":2000,"categoryBp":{"alcohol":0},"monthlyCap":10000},
-             "stacking":{"order":["CARD","PROMO_CODE"],"promoCodeWithCard":"BETTER_WINS","maxTotalDiscountBp":3000,
-               "discountableAdjustments":["SHIPPING"]}}""";
-
-    @Test
-    void replaceRules_storesTheDiscountEngineRules_andReadsThemBack() {
+    @ParameterizedTest
+    @Event(value = "api/put-program-rules-discounts.json", type = APIGatewayV2HTTPEvent.class)
+    void replaceRules_storesTheDiscountEngineRules_andReadsThemBack(APIGatewayV2HTTPEvent event) {
         String programId = createProgram();
+        event.setPathParameters(new HashMap<>(Map.of("programId", programId)));
 
-        APIGatewayV2HTTPResponse response = handler.handleRequest(post("PUT /v1/programs/{programId}/rules",
-                Map.of("programId", programId), Caller.operator(), null, DISCOUNT_ENGINE_RULES), null);
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(200);
         JsonNode rules = json(read(programId)).get("rules");
