@@ -84,6 +84,11 @@ class ContractFuzzIT {
         JsonNode program = send("POST", "/v1/programs", OPERATOR_KEY, Map.of("Idempotency-Key", "fuzz-setup-program",
                 "Content-Type", "application/json"), "{\"name\":\"Fuzz Club\",\"currency\":\"EUR\"}").json;
         IDS.put("programId", program.get("programId").asText());
+        Answer promoCode = send("POST", "/v1/programs/" + IDS.get("programId") + "/promo-codes", OPERATOR_KEY,
+                Map.of("Idempotency-Key", "fuzz-setup-promo-code", "Content-Type", "application/json"),
+                "{\"code\":\"FUZZ10\",\"percentBp\":1000,\"maxUses\":100}");
+        assertThat(promoCode.status).as(promoCode.body).isEqualTo(201);
+        IDS.put("code", "FUZZ10");
         JsonNode merchant = send("POST", "/v1/programs/" + IDS.get("programId") + "/merchants", OPERATOR_KEY,
                 Map.of("Idempotency-Key", "fuzz-setup-merchant", "Content-Type", "application/json"), "{\"name\":\"Fuzz Bar\"}").json;
         merchantKey = merchant.get("apiKey").asText();
@@ -137,7 +142,7 @@ class ContractFuzzIT {
     private void run(Probe probe) throws IOException, InterruptedException {
         String path = probe.pathTemplate();
         Map<String, String> pathParameters = new LinkedHashMap<>();
-        for (String name : List.of("programId", "memberId", "cardNumber", "orderId")) {
+        for (String name : List.of("programId", "memberId", "cardNumber", "orderId", "code")) {
             if (path.contains("{" + name + "}")) {
                 String value = probe.headers().getOrDefault("x-fuzz-" + name, IDS.get(name));
                 pathParameters.put(name, value);
@@ -209,7 +214,7 @@ class ContractFuzzIT {
         probes.add(seed.with("unknown key", h -> h.put("Authorization", "Bearer lk_unknown"), seed.body()));
         probes.add(seed.with("not a bearer key", h -> h.put("Authorization", "Basic " + OPERATOR_KEY), seed.body()));
         probes.add(new Probe(seed.label() + " / other role", seed.method(), seed.pathTemplate(), seed.headers(), seed.body(), !seed.asOperator(), true));
-        for (String parameter : List.of("programId", "memberId", "cardNumber", "orderId")) {
+        for (String parameter : List.of("programId", "memberId", "cardNumber", "orderId", "code")) {
             if (seed.pathTemplate().contains("{" + parameter + "}")) {
                 for (String value : List.of("nope", "x".repeat(200), "8000123456789017", "800012345678901", "a b", "../x", "%00", "é")) {
                     probes.add(seed.with(parameter + "=" + value, h -> h.put("x-fuzz-" + parameter, value), seed.body()));
