@@ -97,7 +97,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             if (kinds == null) {
                 return EarnRules.DEFAULT_COUNTED_ADJUSTMENTS.stream().map(Adjustment.Kind::wireName).toList();
             }
-            if (kinds.contains(null)) {
+            if (kinds.stream().anyMatch(java.util.Objects::isNull)) {
                 throw new IllegalArgumentException("earn.adjustmentKinds must not contain null");
             }
             Set<Adjustment.Kind> parsed = java.util.EnumSet.noneOf(Adjustment.Kind.class);
