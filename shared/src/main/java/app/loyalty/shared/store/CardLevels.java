@@ -54,13 +54,17 @@ public final class CardLevels {
     /**
      * Re-evaluates the card after this write changed the spend to {@code spendByDay}, adding the new state to the
      * profile {@code update} when it changed, and answers the TierChanged event when the level or tier changed.
+     * A return always writes the state (checkedOn = today): it took spend off a past day, and a later evaluation
+     * must not find that dip before today and start a grace in the past.
      */
     public static Optional<DomainEvent> reevaluate(UpdateExpression update, Map<String, AttributeValue> profile,
                                                    ProgramRules rules, Map<LocalDate, Long> spendByDay, Instant now,
                                                    DiscountCard.Reason cause, String memberId, String programId) {
         LevelState stored = read(profile);
-        DiscountCard.Evaluation evaluation = DiscountCard.evaluate(rules, stored, spendByDay, cardKind(profile), now);
-        if (!evaluation.needsWrite()) {
+        DiscountCard.Evaluation evaluation = DiscountCard.evaluateWrite(rules, stored, MemberStats.spendByDay(profile, now),
+                spendByDay, cardKind(profile), now);
+        boolean moved = stored == null || !stored.checkedOn().equals(evaluation.state().checkedOn());
+        if (!evaluation.needsWrite() && !(cause == DiscountCard.Reason.RETURN && moved)) {
             return Optional.empty();
         }
         long rev = stored == null ? 0 : Long.parseLong(profile.get(DISCOUNT_CARD).m().get("rev").n());

@@ -134,6 +134,24 @@ public final class DiscountCard {
                 ladder.nextTier(tier, spendToday), needsWrite, droppedOn);
     }
 
+    /**
+     * The evaluation a write makes when it changes the spend from {@code before} to {@code after} at {@code now}:
+     * first the card is brought up to {@code now} under the spend as it was (so a grace that lapsed earlier is a
+     * lapse), then the change is judged from today on. A return taking spend off a past day therefore starts a
+     * shortfall today at the earliest, never retroactively.
+     */
+    public static Evaluation evaluateWrite(ProgramRules rules, LevelState stored, Map<LocalDate, Long> before,
+                                           Map<LocalDate, Long> after, String cardKind, Instant now) {
+        Evaluation caughtUp = evaluate(rules, stored, before, cardKind, now);
+        Evaluation changed = evaluate(rules, caughtUp.state(), after, cardKind, now);
+        LevelState original = stored != null ? stored : LevelState.initial(rules.tiers().getFirst().name(), dayOf(now));
+        boolean needsWrite = caughtUp.needsWrite() || !changed.state().sameStanding(original)
+                || !changed.state().sameStanding(caughtUp.state()) || changed.needsWrite();
+        return new Evaluation(changed.state(), changed.discountBp(), changed.windowSpend(), changed.keep(),
+                changed.next(), changed.nextTier(), needsWrite,
+                changed.droppedOn() != null ? changed.droppedOn() : caughtUp.droppedOn());
+    }
+
     private static Keep keep(SpendWindow window, long needed, LevelState state, LocalDate today, int graceDays) {
         if (needed <= 0) {
             return null;
