@@ -76,6 +76,21 @@ class DiscountCardLevelTest {
         assertThat(card.get("since").s()).isEqualTo("2026-03-20");
     }
 
+    /** events/eventbridge/tier-changed.json is what the code emits: the same fields (and docs/events.md's schema's). */
+    @Test
+    void tierChanged_hasTheFieldsOfTheSampleEvent() throws Exception {
+        purchase("o-1", 12_000);
+        var sample = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                getClass().getResourceAsStream("/eventbridge/tier-changed.json")).get("detail");
+        java.util.Set<String> sampleFields = new java.util.TreeSet<>();
+        sample.fieldNames().forEachRemaining(sampleFields::add);
+
+        java.util.Set<String> emitted = new java.util.TreeSet<>(tierChanges().getFirst().data().keySet());
+        emitted.addAll(List.of("eventId", "occurredAt", "programId"));
+        assertThat(emitted).isEqualTo(sampleFields);
+        assertThat(sample.get("detail-type")).isNull();
+    }
+
     @Test
     void purchaseThatChangesNothing_writesNoLevelAndEmitsNothing() {
         purchase("o-1", 12_000);
