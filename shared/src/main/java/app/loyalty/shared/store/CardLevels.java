@@ -63,6 +63,9 @@ public final class CardLevels {
         LevelState stored = read(profile);
         DiscountCard.Evaluation evaluation = DiscountCard.evaluateWrite(rules, stored, MemberStats.spendByDay(profile, now),
                 spendByDay, cardKind(profile), now);
+        if (cause == DiscountCard.Reason.PURCHASE) {
+            guardAgainstAMissedClimb(update, profile, evaluation);
+        }
         boolean moved = stored == null || !stored.checkedOn().equals(evaluation.state().checkedOn());
         if (!evaluation.needsWrite() && !(cause == DiscountCard.Reason.RETURN && moved)) {
             return Optional.empty();
@@ -93,6 +96,24 @@ public final class CardLevels {
         data.put("reason", reason.name().toLowerCase(Locale.ROOT));
         data.put("at", at.toString());
         return Optional.of(new DomainEvent(UUID.randomUUID().toString(), "TierChanged", now, programId, data));
+    }
+
+    /**
+     * Two concurrent purchases that each stay below the next level could together reach it, and neither would
+     * climb. So a purchase only holds if the spend added concurrently (seen in {@code totalSpend}, which every
+     * purchase raises atomically) stays below what the next level or tier needs; else it re-runs and climbs. Only
+     * purchases close to a threshold can conflict this way. (Spend a concurrent return takes off only makes it
+     * safer.)
+     */
+    private static void guardAgainstAMissedClimb(UpdateExpression update, Map<String, AttributeValue> profile,
+                                                 DiscountCard.Evaluation evaluation) {
+        if (evaluation.climbsAt() == Long.MAX_VALUE) {
+            return;
+        }
+        long slack = evaluation.climbsAt() - 1 - evaluation.windowSpend();
+        long readTotal = Attr.optionalNumber(profile, MemberStats.TOTAL_SPEND).orElse(0L);
+        update.condition("(attribute_not_exists(" + MemberStats.TOTAL_SPEND + ") OR " + MemberStats.TOTAL_SPEND
+                + " <= " + update.value(Math.addExact(readTotal, Math.max(0, slack))) + ")");
     }
 
     static Map<String, AttributeValue> toAttributes(LevelState state, long rev) {

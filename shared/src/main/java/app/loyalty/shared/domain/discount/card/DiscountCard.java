@@ -49,10 +49,11 @@ public final class DiscountCard {
     /**
      * The evaluation at {@code now}: the state to hold, the card's percent, the window's spend, and what to keep and
      * reach. {@code needsWrite}: the stored state is stale (the standing changed, or a shortfall was seen and
-     * healed); {@code droppedOn}: the day a lapse last dropped the standing in this evaluation, else null.
+     * healed); {@code droppedOn}: the day a lapse last dropped the standing in this evaluation, else null;
+     * {@code climbsAt}: the least window spend at which the level or tier would rise (Long.MAX_VALUE at the top).
      */
     public record Evaluation(LevelState state, int discountBp, long windowSpend, Keep keep, Next next, NextTier nextTier,
-                             boolean needsWrite, LocalDate droppedOn) {
+                             boolean needsWrite, LocalDate droppedOn, long climbsAt) {
         public boolean standingChangedFrom(LevelState before) {
             return state.levelBp() != before.levelBp() || !state.tier().equals(before.tier());
         }
@@ -131,7 +132,7 @@ public final class DiscountCard {
         boolean needsWrite = !after.sameStanding(before) || healed || shortfallSeen && stored != null;
         return new Evaluation(after, ladder.percent(levelBp, cardKind), spendToday,
                 keep(window, needed, after, today, discount.graceDays()), ladder.next(levelBp, spendToday),
-                ladder.nextTier(tier, spendToday), needsWrite, droppedOn);
+                ladder.nextTier(tier, spendToday), needsWrite, droppedOn, ladder.climbsAt(levelBp, tier));
     }
 
     /**
@@ -149,7 +150,7 @@ public final class DiscountCard {
                 || !changed.state().sameStanding(caughtUp.state()) || changed.needsWrite();
         return new Evaluation(changed.state(), changed.discountBp(), changed.windowSpend(), changed.keep(),
                 changed.next(), changed.nextTier(), needsWrite,
-                changed.droppedOn() != null ? changed.droppedOn() : caughtUp.droppedOn());
+                changed.droppedOn() != null ? changed.droppedOn() : caughtUp.droppedOn(), changed.climbsAt());
     }
 
     private static Keep keep(SpendWindow window, long needed, LevelState state, LocalDate today, int graceDays) {
@@ -222,6 +223,20 @@ public final class DiscountCard {
             return discount.steps().stream().filter(s -> s.discountBp() > levelBp && s.minSpend() > spend)
                     .min(java.util.Comparator.comparingLong(Discount.Step::minSpend))
                     .map(s -> new Next(s.discountBp(), s.minSpend() - spend)).orElse(null);
+        }
+
+        /** The least spend above what the held level and tier need that would raise either. */
+        long climbsAt(int levelBp, String tier) {
+            long levelNeeds = levelThreshold(levelBp);
+            long tierNeeds = tierThreshold(tier);
+            long next = Long.MAX_VALUE;
+            if (cumulative) {
+                next = discount.steps().stream().filter(s -> s.discountBp() > levelBp && s.minSpend() > levelNeeds)
+                        .mapToLong(Discount.Step::minSpend).min().orElse(Long.MAX_VALUE);
+            }
+            long nextTier = rules.tiers().stream().mapToLong(Tier::minSpend).filter(min -> min > tierNeeds).min()
+                    .orElse(Long.MAX_VALUE);
+            return Math.min(next, nextTier);
         }
 
         NextTier nextTier(String tier, long spend) {
