@@ -33,6 +33,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -91,6 +93,12 @@ public final class LambdaReport {
     private final Map<String, String> lotMembers = new LinkedHashMap<>();
     private final List<String> purchaseCards = new ArrayList<>();
     private final String merchantKey = ApiKeys.generate();
+    /** report.classLists: a directory to write, per function, the classes loaded to the first response (cold) and
+     *  by the first request after priming; a diagnostic of what to cut or prime, not part of the report's figures. */
+    private final Path classLists = Optional.ofNullable(System.getProperty("report.classLists")).map(Path::of).orElse(null);
+    /** report.only: a comma-separated subset of functions to run (the echoes always run: the ratios need them). */
+    private final Set<String> only = Optional.ofNullable(System.getProperty("report.only"))
+            .map(names -> Set.of(names.split(","))).orElse(null);
 
     private LambdaReport(Path root, Path work, int rounds, int warmup, int measured) throws IOException {
         this.root = root;
@@ -171,6 +179,9 @@ public final class LambdaReport {
                     "firstResponseMsRuns", samples.stream().map(ColdSample::firstResponseMs).toList(),
                     "firstRequest", fn.ops().get(0).name()));
             row.put("primed", primed(fn));
+            if (classLists != null) {
+                primedClassList(fn);
+            }
             rows.add(row);
             System.out.printf("primed %s done (load %s)%n", fn.name(), load());
         }
@@ -214,6 +225,9 @@ public final class LambdaReport {
                 Op op = fn.ops().get(0);
                 RuntimeApi.Answer answer = api.invoke(op.payload().get(), 120);
                 check(fn, op, answer);
+                if (classLists != null) {
+                    writeClassList(classLog, 0, classesAtAnswer[0], fn.name() + "-cold.txt");
+                }
                 return new ColdSample((polled - launched) / 1e6, (answer.answeredNanos() - launched) / 1e6,
                         answer.millis(), classesAtAnswer[0]);
             } finally {
@@ -274,6 +288,43 @@ public final class LambdaReport {
                 stop(process);
             }
         }
+    }
+
+    /**
+     * A separate primed launch with class loading logged (so the measured runs stay unlogged): the classes the first
+     * request after priming loads are what priming did not reach.
+     */
+    private void primedClassList(Fn fn) throws Exception {
+        Path taskRoot = taskRoot(fn, false);
+        Path classLog = Files.createTempFile(work, fn.name() + "-primed", ".classes");
+        try (RuntimeApi api = new RuntimeApi()) {
+            long[] classesAtAnswer = {-1};
+            api.onAnswer(nanos -> {
+                if (classesAtAnswer[0] < 0) {
+                    classesAtAnswer[0] = lines(classLog);
+                }
+            });
+            Process process = launch(fn, api, taskRoot, Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start"),
+                    List.of("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+                            "-Xlog:class+load=info:file=" + classLog + ":none"));
+            try {
+                api.awaitRestorePoll(120);
+                long primedClasses = lines(classLog);
+                Op op = fn.ops().get(0);
+                check(fn, op, api.invoke(op.payload().get(), 120));
+                writeClassList(classLog, primedClasses, classesAtAnswer[0], fn.name() + "-first-after-priming.txt");
+                System.out.printf("%s: %d classes to the end of priming, %d more by the first request%n",
+                        fn.name(), primedClasses, classesAtAnswer[0] - primedClasses);
+            } finally {
+                stop(process);
+            }
+        }
+    }
+
+    private void writeClassList(Path classLog, long from, long to, String name) throws IOException {
+        List<String> all = Files.readAllLines(classLog);
+        Files.createDirectories(classLists);
+        Files.write(classLists.resolve(name), all.subList((int) Math.min(from, all.size()), (int) Math.min(to, all.size())));
     }
 
     private Process launch(Fn fn, RuntimeApi api, Path taskRoot, Map<String, String> extraEnvironment,
@@ -397,6 +448,9 @@ public final class LambdaReport {
         functions.add(new Fn("event-relay", "app.loyalty.functions.eventrelay.EventRelayHandler::handleRequest",
                 functionJar("event-relay"), List.of(new Op("stream batch of " + records + " outbox records",
                 () -> streamBatch, body -> body.path("batchItemFailures").isEmpty()))));
+        if (only != null) {
+            functions.removeIf(fn -> !fn.name().startsWith("echo") && !only.contains(fn.name()));
+        }
     }
 
     /** A copy of the function's jar taken at the start, so that a build during the run cannot change what is measured. */

@@ -2,6 +2,7 @@ package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -17,14 +18,24 @@ public final class PurchaseAccrualHandler extends ApiFunction {
         this(AppContext.fromEnvironment());
     }
 
+    private final AppContext context;
+
     public PurchaseAccrualHandler(AppContext context) {
-        this(new Purchases(context, Purchases.programCache(context)), new Returns(context));
+        this(context, new Purchases(context, Purchases.programCache(context)), new Returns(context));
     }
 
-    private PurchaseAccrualHandler(Purchases purchases, Returns returns) {
+    private PurchaseAccrualHandler(AppContext context, Purchases purchases, Returns returns) {
         super(Map.of(
                 "POST /v1/purchases", Route.merchant(purchases::record),
                 "POST /v1/purchases/{orderId}/returns", Route.merchant(returns::returnPurchase)));
+        this.context = context;
+    }
+
+    /** After the miss against the real table, a purchase that succeeds, in memory: {@link PurchasePriming}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        PurchasePriming.prime(context, RequestLog.STDOUT);
     }
 
     /**
