@@ -187,9 +187,11 @@ public final class LambdaReport {
         }
         double echoFirst = coldMedian(rows, "echo", "firstResponseMs");
         double echoInit = coldMedian(rows, "echo", "initMs");
+        double echoPojoFirst = coldMedian(rows, "echo-pojo", "firstResponseMs");
         for (Map<String, Object> row : rows) {
             @SuppressWarnings("unchecked") Map<String, Object> coldRow = new LinkedHashMap<>((Map<String, Object>) row.get("cold"));
             coldRow.put("firstResponseVsEcho", (double) coldRow.get("firstResponseMs") / echoFirst);
+            coldRow.put("firstResponseVsEchoPojo", (double) coldRow.get("firstResponseMs") / echoPojoFirst);
             coldRow.put("initVsEcho", (double) coldRow.get("initMs") / echoInit);
             row.put("cold", coldRow);
         }
@@ -245,6 +247,7 @@ public final class LambdaReport {
         try (RuntimeApi api = new RuntimeApi()) {
             long launched = System.nanoTime();
             long eventsBefore = eventBridge.calls();
+            long entriesBefore = eventBridge.entries();
             Process process = launch(fn, api, taskRoot,
                     Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start", "BENCH_DYNAMODB_LOG", callLog.toString()),
                     List.of("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac"));
@@ -253,6 +256,7 @@ public final class LambdaReport {
                 primed.put("initAndPrimingMs", (restored - launched) / 1e6);
                 primed.put("primingCalls", calls.take().summary(1));
                 primed.put("primingPutEventsCalls", eventBridge.calls() - eventsBefore);
+                primed.put("primingEventsPublished", eventBridge.entries() - entriesBefore);
                 List<Map<String, Object>> ops = new ArrayList<>();
                 for (Op op : fn.ops()) {
                     Map<String, Object> row = new LinkedHashMap<>();
