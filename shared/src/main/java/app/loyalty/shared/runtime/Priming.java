@@ -14,7 +14,6 @@ import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.Json;
-import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
@@ -34,7 +33,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,29 +139,5 @@ public final class Priming {
         event.setHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming",
                 "idempotency-key", "snapstart-priming-" + UUID.randomUUID()));
         return event;
-    }
-
-    /**
-     * Runs one priming step and writes one log line saying how it ended, so a priming that stopped doing its work
-     * shows (tests check the outcomes). A failure is logged with its cause and the next step runs: priming only saves
-     * time, and must not stop a version from being published.
-     */
-    public static Object step(RequestLog log, String step, java.util.function.Supplier<?> action) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("priming", step);
-        Object outcome;
-        try {
-            outcome = action.get();
-            line.put("level", "INFO");
-            line.put("outcome", outcome);
-        } catch (RuntimeException failed) {
-            outcome = "failed: " + failed.getClass().getSimpleName();
-            line.put("level", "WARN");
-            line.put("outcome", outcome);
-            line.put("error", failed.getClass().getName());
-            line.put("message", failed.getMessage());
-        }
-        log.write(line);
-        return outcome;
     }
 }

@@ -8,6 +8,7 @@ import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.InMemoryDynamoDb;
 import app.loyalty.shared.runtime.Priming;
+import app.loyalty.shared.runtime.PrimingStep;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
 import java.util.ArrayList;
@@ -32,19 +33,19 @@ final class CardIssuancePriming {
         List<Object> outcomes = new ArrayList<>();
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
             Membership membership = new Membership(memory.context(real));
-            outcomes.add(Priming.step(log, "GET /v1/members/{memberId}, found, in memory", () -> membership.readMember(
+            outcomes.add(PrimingStep.run(log, "GET /v1/members/{memberId}, found, in memory", () -> membership.readMember(
                     request(ApiFunction.primingGet("GET /v1/members/{memberId}",
                             Map.of("memberId", data.member().memberId()), caller))).status()));
-            outcomes.add(Priming.step(log, "GET /v1/cards/{cardNumber}, found, in memory", () -> membership.readCard(
+            outcomes.add(PrimingStep.run(log, "GET /v1/cards/{cardNumber}, found, in memory", () -> membership.readCard(
                     request(ApiFunction.primingGet("GET /v1/cards/{cardNumber}",
                             Map.of("cardNumber", data.card().cardNumber()), caller))).status()));
-            outcomes.add(Priming.step(log, "POST /v1/members, in memory", () -> membership.enrol(request(Priming.post(
+            outcomes.add(PrimingStep.run(log, "POST /v1/members, in memory", () -> membership.enrol(request(Priming.post(
                     "POST /v1/members", Map.of(), caller, """
                             {"profile": {"name": "Ada Lovelace", "phone": "+447700900123", "email": "ada@example.com",
                              "birthDate": "1990-12-10", "preferences": {"language": "en"}},
                              "consents": {"sms": true, "email": true, "push": false}, "kind": "customer"}
                             """))).status()));
-            outcomes.add(Priming.step(log, "enrolment transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
+            outcomes.add(PrimingStep.run(log, "enrolment transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
                     real.dynamo(), real.tableName(), memory.transactions().getFirst())));
         }
         return outcomes;

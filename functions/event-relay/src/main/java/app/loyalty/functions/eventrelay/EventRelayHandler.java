@@ -6,7 +6,7 @@ import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AwsClients;
 import app.loyalty.shared.runtime.Environment;
 import app.loyalty.shared.runtime.LambdaJson;
-import app.loyalty.shared.runtime.Priming;
+import app.loyalty.shared.runtime.PrimingStep;
 import app.loyalty.shared.store.TableSchema;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -115,7 +115,7 @@ public final class EventRelayHandler implements RequestStreamHandler, Resource {
                   "StreamViewType":"NEW_IMAGE"},"eventSourceARN":"arn:aws:dynamodb:eu-west-1:0:table/priming/stream/0"}]}
                 """;
         LambdaJson.prime(this, deletion.getBytes(StandardCharsets.UTF_8));
-        Priming.step(log, "PutEvents of real-shaped entries with undeliverable details", this::primePutEvents);
+        PrimingStep.run(log, "PutEvents of real-shaped entries with undeliverable details", this::primePutEvents);
     }
 
     /**

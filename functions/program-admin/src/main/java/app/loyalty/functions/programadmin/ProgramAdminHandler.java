@@ -18,6 +18,7 @@ import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.InMemoryDynamoDb;
 import app.loyalty.shared.runtime.Priming;
+import app.loyalty.shared.runtime.PrimingStep;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.ProgramRepository;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -74,15 +75,15 @@ public final class ProgramAdminHandler extends ApiFunction {
         List<Object> outcomes = new ArrayList<>();
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
             ProgramAdmin admin = new ProgramAdmin(memory.context(real));
-            outcomes.add(Priming.step(log, "GET /v1/programs/{programId}, found, in memory", () -> admin.readProgram(
+            outcomes.add(PrimingStep.run(log, "GET /v1/programs/{programId}, found, in memory", () -> admin.readProgram(
                     ApiRequest.from(primingGet("GET /v1/programs/{programId}",
                             Map.of("programId", data.program().programId()), Caller.operator()), Json.MAPPER)).status()));
-            outcomes.add(Priming.step(log, "POST /v1/programs, in memory", () -> admin.createProgram(ApiRequest.from(
+            outcomes.add(PrimingStep.run(log, "POST /v1/programs, in memory", () -> admin.createProgram(ApiRequest.from(
                     Priming.post("POST /v1/programs", Map.of(), Caller.operator(),
                             "{\"name\": \"Priming\", \"currency\": \"EUR\", \"rules\": "
                                     + Json.MAPPER.valueToTree(data.program().rules()) + "}"),
                     Json.MAPPER)).status()));
-            outcomes.add(Priming.step(log, "program transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
+            outcomes.add(PrimingStep.run(log, "program transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
                     real.dynamo(), real.tableName(), memory.transactions().getFirst())));
         }
         return outcomes;

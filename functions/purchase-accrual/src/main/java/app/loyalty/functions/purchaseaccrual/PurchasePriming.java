@@ -7,6 +7,7 @@ import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.InMemoryDynamoDb;
 import app.loyalty.shared.runtime.Priming;
+import app.loyalty.shared.runtime.PrimingStep;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,10 @@ final class PurchasePriming {
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
             AppContext inMemory = memory.context(real);
             Purchases purchases = new Purchases(inMemory, Purchases.programCache(inMemory));
-            outcomes.add(Priming.step(log, "POST /v1/purchases by card, 10 lines, in memory", () -> purchases.record(
+            outcomes.add(PrimingStep.run(log, "POST /v1/purchases by card, 10 lines, in memory", () -> purchases.record(
                     ApiRequest.from(Priming.post("POST /v1/purchases", Map.of(), caller,
                             body(data.card().cardNumber())), Json.MAPPER)).status()));
-            outcomes.add(Priming.step(log, "purchase transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
+            outcomes.add(PrimingStep.run(log, "purchase transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
                     real.dynamo(), real.tableName(), memory.transactions().getFirst())));
         }
         return outcomes;
