@@ -95,7 +95,7 @@ final class ReportMarkdown {
                 firstOp = false;
             }
         }
-        md.append("\nTarget: the first request after priming within 2x the warm p50 (first operation of each function; the ")
+        md.append("\nTarget: the first request after priming within 2x the warm p50 (first operation of each function, median of report.rounds primed JVMs; the ")
                 .append("later operations' first calls follow the first one's warm-up). Read and write units are what DynamoDB ")
                 .append("Local reports for ReturnConsumedCapacity TOTAL, per request.\n\n");
 
