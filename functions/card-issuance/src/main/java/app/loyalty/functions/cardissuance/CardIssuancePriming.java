@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SnapStart priming of the paths that find data, after the handler's read-only misses against the real table: GET
+ * SnapStart priming of the paths that find data ({@link PrimingStep#JIT_ROUNDS} times each), after the handler's read-only misses against the real table: GET
  * member and GET card of a synthetic member that is found (its profile, card and program items mapped, the balance,
  * tier and discount computed, the view rendered), and an enrolment that succeeds, all against
  * {@link InMemoryDynamoDb}, so nothing is written anywhere; then the enrolment's transaction goes to the real table
@@ -33,18 +33,18 @@ final class CardIssuancePriming {
         List<Object> outcomes = new ArrayList<>();
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
             Membership membership = new Membership(memory.context(real));
-            outcomes.add(PrimingStep.run(log, "GET /v1/members/{memberId}, found, in memory", () -> membership.readMember(
-                    request(ApiFunction.primingGet("GET /v1/members/{memberId}",
-                            Map.of("memberId", data.member().memberId()), caller))).status()));
-            outcomes.add(PrimingStep.run(log, "GET /v1/cards/{cardNumber}, found, in memory", () -> membership.readCard(
-                    request(ApiFunction.primingGet("GET /v1/cards/{cardNumber}",
-                            Map.of("cardNumber", data.card().cardNumber()), caller))).status()));
-            outcomes.add(PrimingStep.run(log, "POST /v1/members, in memory", () -> membership.enrol(request(Priming.post(
-                    "POST /v1/members", Map.of(), caller, """
+            outcomes.add(PrimingStep.run(log, "GET /v1/members/{memberId}, found, in memory", () -> PrimingStep.repeated(() ->
+                    membership.readMember(request(ApiFunction.primingGet("GET /v1/members/{memberId}",
+                            Map.of("memberId", data.member().memberId()), caller))).status())));
+            outcomes.add(PrimingStep.run(log, "GET /v1/cards/{cardNumber}, found, in memory", () -> PrimingStep.repeated(() ->
+                    membership.readCard(request(ApiFunction.primingGet("GET /v1/cards/{cardNumber}",
+                            Map.of("cardNumber", data.card().cardNumber()), caller))).status())));
+            outcomes.add(PrimingStep.run(log, "POST /v1/members, in memory", () -> PrimingStep.repeated(() ->
+                    membership.enrol(request(Priming.post("POST /v1/members", Map.of(), caller, """
                             {"profile": {"name": "Ada Lovelace", "phone": "+447700900123", "email": "ada@example.com",
                              "birthDate": "1990-12-10", "preferences": {"language": "en"}},
                              "consents": {"sms": true, "email": true, "push": false}, "kind": "customer"}
-                            """))).status()));
+                            """))).status())));
             outcomes.add(PrimingStep.run(log, "enrolment transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
                     real.dynamo(), real.tableName(), memory.transactions().getFirst())));
         }

@@ -12,9 +12,10 @@ import app.loyalty.shared.runtime.PrimingStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * SnapStart priming of a purchase that succeeds, after the handler's read-only miss against the real table: a
+ * SnapStart priming of a purchase that succeeds ({@link PrimingStep#JIT_ROUNDS} times), after the handler's read-only miss against the real table: a
  * 10-line purchase by card of a synthetic member, against {@link InMemoryDynamoDb} (card and profile found, program
  * read into the cache, earn calculation with exclusions and multipliers, figures and stats, the transaction built,
  * sent and accepted in memory, the answer rendered), so nothing is written anywhere; then that very transaction goes
@@ -33,9 +34,10 @@ final class PurchasePriming {
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
             AppContext inMemory = memory.context(real);
             Purchases purchases = new Purchases(inMemory, Purchases.programCache(inMemory));
-            outcomes.add(PrimingStep.run(log, "POST /v1/purchases by card, 10 lines, in memory", () -> purchases.record(
-                    ApiRequest.from(Priming.post("POST /v1/purchases", Map.of(), caller,
-                            body(data.card().cardNumber())), Json.MAPPER)).status()));
+            outcomes.add(PrimingStep.run(log, "POST /v1/purchases by card, 10 lines, in memory", () -> PrimingStep.repeated(() ->
+                    purchases.record(ApiRequest.from(Priming.post("POST /v1/purchases", Map.of(), caller,
+                            body(data.card().cardNumber(), "priming-order-" + UUID.randomUUID())), Json.MAPPER))
+                            .status())));
             outcomes.add(PrimingStep.run(log, "purchase transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
                     real.dynamo(), real.tableName(), memory.transactions().getFirst())));
         }
@@ -43,14 +45,14 @@ final class PurchasePriming {
     }
 
     /** A checkout's basket: plain, excluded (category and SKU) and multiplied lines, and a promo code. */
-    private static String body(String cardNumber) {
+    private static String body(String cardNumber, String orderId) {
         String[][] lines = {{"SKU-COFFEE-1", "coffee", "2", "349"}, {"SKU-MILK-2", "grocery", "1", "129"},
                 {"SKU-SHIRT-3", "apparel", "1", "2499"}, {"SKU-CIGS-4", "tobacco", "1", "890"},
                 {"DEPOSIT-BOTTLE", "drinks", "6", "25"}, {"SKU-BREAD-6", "grocery", "1", "259"},
                 {"SKU-GIFT-7", "gift-cards", "1", "2500"}, {"SKU-TEA-8", "coffee", "3", "199"},
                 {"SKU-SOAP-9", "household", "2", "175"}, {"SKU-APPLE-10", "grocery", "4", "45"}};
         StringBuilder body = new StringBuilder("{\"cardNumber\": \"").append(cardNumber)
-                .append("\", \"orderId\": \"priming-order\", \"lines\": [");
+                .append("\", \"orderId\": \"").append(orderId).append("\", \"lines\": [");
         long total = 0;
         for (int i = 0; i < lines.length; i++) {
             String[] line = lines[i];
