@@ -48,6 +48,8 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
      * Requests run once before the SnapStart snapshot, so the snapshot holds a JVM that has already loaded and
      * JIT-warmed the real request path (event parsing, routing, the DynamoDB client and its connection setup,
      * Jackson, problem rendering). They must be read-only; a lookup of an id that does not exist is ideal.
+     * The paths that find data or write are primed by the functions themselves, in memory, with shared's
+     * {@code InMemoryDynamoDb} and {@code Priming} (docs/performance.md, "Found-path priming").
      */
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
         return List.of();

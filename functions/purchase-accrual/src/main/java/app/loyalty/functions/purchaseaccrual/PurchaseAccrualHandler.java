@@ -39,10 +39,12 @@ public final class PurchaseAccrualHandler extends ApiFunction {
     }
 
     /**
-     * A valid purchase by a card that no member holds: body parsing, validation and the idempotency, order and
-     * lookup reads against DynamoDB, then a refusal before anything is written. A purchase cannot be primed by
-     * writing one; the reads are what the first real purchase would otherwise pay for (SDK marshalling, signing,
-     * the connection). The idempotency key is per snapshot, so a key reused by a client can never be the priming's.
+     * Through the stream entry, against the real table, read-only: a purchase that passes body validation and is then
+     * refused as posted too late (400), a refusal that makes the idempotency writer read the idempotency record and
+     * the order marker (two GetItems that find nothing) before answering. Refused before the program is read: the
+     * priming program does not exist, and a 500 with a stack trace at every snapshot would be noise. The purchase
+     * that succeeds is primed in memory ({@link PurchasePriming}). The idempotency key is per snapshot, so a key
+     * reused by a client can never be the priming's.
      */
     @Override
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
@@ -50,7 +52,7 @@ public final class PurchaseAccrualHandler extends ApiFunction {
         event.setBody("{\"cardNumber\":\"8000000000000003\",\"orderId\":\"priming\","
                 + "\"total\":{\"amount\":2500,\"currency\":\"EUR\"},"
                 + "\"lines\":[{\"sku\":\"PRIMING\",\"category\":\"priming\",\"quantity\":1,\"unitPrice\":2500}],"
-                + "\"paidWithPoints\":0}");
+                + "\"paidWithPoints\":0,\"purchasedAt\":\"2000-01-01T00:00:00Z\"}");
         event.setHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming",
                 "idempotency-key", "snapstart-priming-" + UUID.randomUUID()));
         return List.of(event);
