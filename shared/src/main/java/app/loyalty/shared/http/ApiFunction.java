@@ -48,6 +48,8 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
      * Requests run once before the SnapStart snapshot, so the snapshot holds a JVM that has already loaded and
      * JIT-warmed the real request path (event parsing, routing, the DynamoDB client and its connection setup,
      * Jackson, problem rendering). They must be read-only; a lookup of an id that does not exist is ideal.
+     * The paths that find data or write are primed by the functions themselves, in memory, with shared's
+     * {@code InMemoryDynamoDb} and {@code Priming} (docs/performance.md, "Found-path priming").
      */
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
         return List.of();
@@ -74,7 +76,7 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
     }
 
     /** A read-only request for {@link #primingRequests()}: an authorized GET of {@code rawPath} on {@code routeKey}. */
-    protected static APIGatewayV2HTTPEvent primingGet(String routeKey, Map<String, String> pathParameters, Caller caller) {
+    public static APIGatewayV2HTTPEvent primingGet(String routeKey, Map<String, String> pathParameters, Caller caller) {
         String path = routeKey.substring(routeKey.indexOf(' ') + 1);
         for (var parameter : pathParameters.entrySet()) {
             path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());

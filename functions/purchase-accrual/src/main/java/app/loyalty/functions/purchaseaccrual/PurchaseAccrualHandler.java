@@ -2,6 +2,7 @@ package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -17,26 +18,38 @@ public final class PurchaseAccrualHandler extends ApiFunction {
         this(AppContext.fromEnvironment());
     }
 
+    private final AppContext context;
+
     public PurchaseAccrualHandler(AppContext context) {
         this(context, Purchases.programCache(context));
     }
 
     /** One program cache for purchases and returns: a return re-evaluates the discount card under the same rules. */
     private PurchaseAccrualHandler(AppContext context, app.loyalty.shared.store.ProgramCache programs) {
-        this(new Purchases(context, programs), new Returns(context, programs));
+        this(context, new Purchases(context, programs), new Returns(context, programs));
     }
 
-    private PurchaseAccrualHandler(Purchases purchases, Returns returns) {
+    private PurchaseAccrualHandler(AppContext context, Purchases purchases, Returns returns) {
         super(Map.of(
                 "POST /v1/purchases", Route.merchant(purchases::record),
                 "POST /v1/purchases/{orderId}/returns", Route.merchant(returns::returnPurchase)));
+        this.context = context;
+    }
+
+    /** After the miss against the real table, a purchase that succeeds, in memory: {@link PurchasePriming}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        PurchasePriming.prime(context, RequestLog.STDOUT);
     }
 
     /**
-     * A valid purchase by a card that no member holds: body parsing, validation and the idempotency, order and
-     * lookup reads against DynamoDB, then a refusal before anything is written. A purchase cannot be primed by
-     * writing one; the reads are what the first real purchase would otherwise pay for (SDK marshalling, signing,
-     * the connection). The idempotency key is per snapshot, so a key reused by a client can never be the priming's.
+     * Through the stream entry, against the real table, read-only: a purchase that passes body validation and is then
+     * refused as posted too late (400), a refusal that makes the idempotency writer read the idempotency record and
+     * the order marker (two GetItems that find nothing) before answering. Refused before the program is read: the
+     * priming program does not exist, and a 500 with a stack trace at every snapshot would be noise. The purchase
+     * that succeeds is primed in memory ({@link PurchasePriming}). The idempotency key is per snapshot, so a key
+     * reused by a client can never be the priming's.
      */
     @Override
     protected List<APIGatewayV2HTTPEvent> primingRequests() {
@@ -44,7 +57,7 @@ public final class PurchaseAccrualHandler extends ApiFunction {
         event.setBody("{\"cardNumber\":\"8000000000000003\",\"orderId\":\"priming\","
                 + "\"total\":{\"amount\":2500,\"currency\":\"EUR\"},"
                 + "\"lines\":[{\"sku\":\"PRIMING\",\"category\":\"priming\",\"quantity\":1,\"unitPrice\":2500}],"
-                + "\"paidWithPoints\":0}");
+                + "\"paidWithPoints\":0,\"purchasedAt\":\"2000-01-01T00:00:00Z\"}");
         event.setHeaders(Map.of("content-type", "application/json", "user-agent", "snapstart-priming",
                 "idempotency-key", "snapstart-priming-" + UUID.randomUUID()));
         return List.of(event);
