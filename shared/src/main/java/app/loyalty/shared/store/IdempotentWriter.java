@@ -58,7 +58,12 @@ public final class IdempotentWriter {
     public static final Duration RETENTION = Duration.ofHours(24);
     public static final String HEADER = "Idempotency-Key";
     private static final Pattern KEY_FORMAT = Pattern.compile("[A-Za-z0-9._:-]{8,128}");
-    private static final int MAX_ATTEMPTS = 8;
+    /**
+     * Enough for a burst of a few dozen writes on one member (a checkout's hold, capture and purchase racing a
+     * return) to drain on a loaded host: the backed-off sleeps add up to about two seconds, well inside the
+     * functions' timeout; past that the answer is a 409 the client retries.
+     */
+    private static final int MAX_ATTEMPTS = 12;
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
     private static final String CONFLICT = "TransactionConflict";
     /** Canonical form for fingerprints: key order and whitespace do not make two requests different. */
