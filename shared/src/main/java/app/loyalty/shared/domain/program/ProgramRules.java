@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * with a name and a currency alone. Amounts are minor units of the program currency; percentages are whole
  * basis points (1 % = 100 bp) so no rule ever needs a double.
  */
-public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
+                           Redemption redemption) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -22,7 +23,13 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     public static final ProgramRules DEFAULT = new ProgramRules(Earn.DEFAULT, null, DEFAULT_PENDING_DAYS, Expiry.DEFAULT, Discount.NONE,
             List.of(new Tier("base", 0)));
 
+    /** The rules before redemptions had their own part: holds last {@link Redemption#DEFAULT_HOLD_MINUTES}. */
+    public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
+        this(earn, staffEarn, pendingDays, expiry, discount, tiers, null);
+    }
+
     public ProgramRules {
+        redemption = redemption == null ? Redemption.DEFAULT : redemption;
         earn = earn == null ? Earn.DEFAULT : earn;
         pendingDays = pendingDays == null ? DEFAULT_PENDING_DAYS : pendingDays;
         expiry = expiry == null ? Expiry.DEFAULT : expiry;
@@ -214,6 +221,27 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,31}") || minSpend < 0) {
                 throw new IllegalArgumentException("tiers need a lowercase name (max 32) and minSpend >= 0");
             }
+        }
+    }
+
+    /**
+     * Spending points: a hold (POST /v1/redemptions) reserves points for {@code holdMinutes} (1..1440, default 15),
+     * then lapses by itself unless it was captured or cancelled.
+     */
+    public record Redemption(Integer holdMinutes) {
+        public static final int DEFAULT_HOLD_MINUTES = 15;
+        public static final int MAX_HOLD_MINUTES = 1440;
+        public static final Redemption DEFAULT = new Redemption(DEFAULT_HOLD_MINUTES);
+
+        public Redemption {
+            holdMinutes = holdMinutes == null ? DEFAULT_HOLD_MINUTES : holdMinutes;
+            if (holdMinutes < 1 || holdMinutes > MAX_HOLD_MINUTES) {
+                throw new IllegalArgumentException("redemption.holdMinutes must be 1.." + MAX_HOLD_MINUTES);
+            }
+        }
+
+        public java.time.Duration holdDuration() {
+            return java.time.Duration.ofMinutes(holdMinutes);
         }
     }
 }
