@@ -3,7 +3,6 @@ package app.loyalty.shared.store;
 import app.loyalty.shared.domain.ledger.EntryMeta;
 import app.loyalty.shared.domain.ledger.LedgerChange;
 import app.loyalty.shared.domain.ledger.LedgerEntry;
-import app.loyalty.shared.domain.ledger.LotAllocation;
 import app.loyalty.shared.domain.ledger.MemberLedger;
 import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.ledger.PointsLot;
@@ -64,7 +63,7 @@ public final class RedemptionStore {
 
     /** A hold with what happened to it afterwards, as stored. */
     public record StoredHold(Hold hold, Instant closedAt, String entryId, String capturedOrderId, long capturedPoints,
-                             List<LotAllocation> allocations) {
+                             List<PointsPayments.SpentLot> spentLots) {
     }
 
     public Optional<StoredHold> find(String redemptionId) {
@@ -79,9 +78,8 @@ public final class RedemptionStore {
                 Attr.number(item, "points"), Attr.number(item, "value"), Attr.string(item, "currency"),
                 Hold.Status.valueOf(Attr.string(item, "status")), Instant.parse(Attr.string(item, "createdAt")),
                 Instant.parse(Attr.string(item, "expiresAt")));
-        List<LotAllocation> allocations = item.containsKey("allocations") ? item.get("allocations").l().stream()
-                .map(a -> new LotAllocation(a.m().get("lotId").s(), Long.parseLong(a.m().get("points").n()))).toList()
-                : List.of();
+        List<PointsPayments.SpentLot> allocations = item.containsKey("allocations")
+                ? PointsPayments.spentLots(item.get("allocations")) : List.of();
         return new StoredHold(hold, Attr.optionalString(item, "closedAt").map(Instant::parse).orElse(null),
                 Attr.optionalString(item, "entryId").orElse(null),
                 Attr.optionalString(item, "capturedOrderId").orElse(null),
@@ -111,7 +109,7 @@ public final class RedemptionStore {
      * The hold item moving from a live HELD to {@code status} at {@code now}. The condition re-checks, at commit,
      * what the read saw: still HELD, and (unless it is being closed as lapsed) not lapsed.
      */
-    public TransactWriteItem close(Hold hold, Hold.Status status, Instant now, LedgerEntry spend, String capturedOrderId) {
+    public TransactWriteItem close(Hold hold, Hold.Status status, Instant now, Spend spend, String capturedOrderId) {
         UpdateExpression update = new UpdateExpression();
         update.set(update.name("status") + " = " + update.value(Attr.s(status.name())));
         update.set("closedAt = " + update.value(Attr.s(now.toString())));
@@ -120,12 +118,10 @@ public final class RedemptionStore {
             update.condition("expiresAtMs > " + update.value(now.toEpochMilli()));
         }
         if (spend != null) {
-            update.set("entryId = " + update.value(Attr.s(spend.entryId())));
+            update.set("entryId = " + update.value(Attr.s(spend.entry().entryId())));
             update.set("capturedOrderId = " + update.value(Attr.s(capturedOrderId)));
-            update.set("capturedPoints = " + update.value(-spend.points()));
-            update.set("allocations = " + update.value(AttributeValue.fromL(spend.allocations().stream()
-                    .map(a -> AttributeValue.fromM(Map.of("lotId", Attr.s(a.lotId()), "points", Attr.n(a.points()))))
-                    .toList())));
+            update.set("capturedPoints = " + update.value(-spend.entry().points()));
+            update.set("allocations = " + update.value(PointsPayments.toAttribute(spend.spentLots())));
         }
         return update.build(table, key(hold.redemptionId()));
     }
@@ -205,6 +201,13 @@ public final class RedemptionStore {
     /** What spending points writes: the lots changed, the REDEEM entry, and the change to the member's figures. */
     public record Spend(LedgerEntry entry, List<TransactWriteItem> items, PointsFigures.Change figuresChange,
                         List<PointsLot> lotsBefore) {
+        /** The entry's allocations with the issuing merchant and expiry of each lot. */
+        public List<PointsPayments.SpentLot> spentLots() {
+            Map<String, PointsLot> read = new HashMap<>();
+            lotsBefore.forEach(lot -> read.put(lot.lotId(), lot));
+            return entry.allocations().stream().map(a -> new PointsPayments.SpentLot(a.lotId(), a.points(),
+                    read.get(a.lotId()).issuingMerchantId(), read.get(a.lotId()).expiresAt())).toList();
+        }
     }
 
     /**

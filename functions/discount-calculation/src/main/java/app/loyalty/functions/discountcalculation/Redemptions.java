@@ -181,7 +181,7 @@ final class Redemptions {
         }
         List<TransactWriteItem> items = new ArrayList<>(spend.items());
         List<DomainEvent> events = new ArrayList<>();
-        items.add(holds.close(hold, Hold.Status.CAPTURED, now, spend.entry(), hold.orderId()));
+        items.add(holds.close(hold, Hold.Status.CAPTURED, now, spend, hold.orderId()));
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         RedemptionStore.guardHolds(profileUpdate, state.profileItem());
         RedemptionStore.release(profileUpdate, redemptionId);
@@ -196,7 +196,7 @@ final class Redemptions {
                     hold.orderId(), hold.points() - points, "partial-capture", now));
         }
         StoredHold captured = new StoredHold(hold.with(Hold.Status.CAPTURED), now, spend.entry().entryId(),
-                hold.orderId(), points, spend.entry().allocations());
+                hold.orderId(), points, spend.spentLots());
         return new IdempotentWriter.Write(200, RedemptionView.of(captured, now, null), items, events);
     }
 

@@ -8,7 +8,15 @@ import java.time.Instant;
 /** The answer of POST /v1/purchases (openapi.yaml: PurchaseResult), stored once on the order marker for replays. */
 record PurchaseView(String orderId, String memberId, Amount total, long pointsEarned, Breakdown breakdown,
                     String status, Instant availableAt, Instant expiresAt, BalanceView balance, String promoCode,
-                    Instant purchasedAt) {
+                    Instant purchasedAt, PointsPaid pointsPayment) {
+
+    /** What the points paid (absent when none did): the REDEEM entry, and the hold it captured if there was one. */
+    record PointsPaid(long points, Amount value, String redemptionId, String entryId) {
+        static PointsPaid of(app.loyalty.shared.store.PointsPayments.Payment payment, String currency) {
+            return payment.isNone() ? null : new PointsPaid(payment.points(), new Amount(payment.value(), currency),
+                    payment.redemptionId(), payment.entryId());
+        }
+    }
 
     record Rate(long points, long perAmount) {
     }
