@@ -15,6 +15,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,12 @@ class DiscountCalculationHandlerTest {
     private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Fixtures fixtures;
     private int keys;
+
+    /** Every event a test made matches its schema in docs/events/. */
+    @AfterEach
+    void everyEventMatchesItsSchema() {
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(fixtures.outboxEvents())).isEmpty();
+    }
 
     @BeforeEach
     void setUp() {

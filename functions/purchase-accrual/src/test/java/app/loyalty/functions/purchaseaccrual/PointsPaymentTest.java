@@ -18,6 +18,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -37,6 +38,7 @@ class PointsPaymentTest {
     static final String PROGRAM = "prg_0123456789abcdefghjk";
     static final String MERCHANT = "mch_0123456789abcdefghjk";
     static final String MEMBER = "mbr_0123456789abcdefghjk";
+    static final String HOLD_ID = "rdm_0123456789abcdefghjk";
     /** 1 point per 1.00 EUR earned, no pending days; a point pays 1 cent; points may pay up to 50 %. */
     static final ProgramRules RULES = new ProgramRules(null, null, 0, null, null, null);
 
@@ -46,6 +48,12 @@ class PointsPaymentTest {
     private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
     private Fixtures fixtures;
     private int keys;
+
+    /** Every event a test made matches its schema in docs/events/. */
+    @AfterEach
+    void everyEventMatchesItsSchema() {
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(fixtures.outboxEvents())).isEmpty();
+    }
 
     @BeforeEach
     void setUp() {
@@ -76,7 +84,7 @@ class PointsPaymentTest {
 
     @Test
     void paidWithPoints_withoutAHold_cannotTakePointsAnotherHoldReserves() {
-        hold("rdm_other", "o-other", 700, clock.instant().plus(Duration.ofMinutes(15)));
+        hold("rdm_abcdefghjk0123456789", "o-other", 700, clock.instant().plus(Duration.ofMinutes(15)));
 
         APIGatewayV2HTTPResponse refused = purchase("o-1", 1000, 400, null);
 
@@ -87,11 +95,11 @@ class PointsPaymentTest {
 
     @Test
     void paidWithPoints_throughAHold_capturesItInThePurchase_andTheHoldPaysOnlyOnce() {
-        hold("rdm_1", "o-1", 500, clock.instant().plus(Duration.ofMinutes(15)));
+        hold(HOLD_ID, "o-1", 500, clock.instant().plus(Duration.ofMinutes(15)));
 
-        JsonNode body = json(purchase("o-1", 1000, 400, "rdm_1"));
+        JsonNode body = json(purchase("o-1", 1000, 400, HOLD_ID));
 
-        assertThat(body.at("/pointsPayment/redemptionId").asText()).isEqualTo("rdm_1");
+        assertThat(body.at("/pointsPayment/redemptionId").asText()).isEqualTo(HOLD_ID);
         assertThat(body.at("/pointsPayment/points").asLong()).isEqualTo(400);
         assertThat(MemberFigures.read(fixtures.profile(MEMBER)).total()).isEqualTo(1000 - 400 + 6);
         assertThat(RedemptionStore.reservations(fixtures.profile(MEMBER))).isEmpty();
@@ -100,15 +108,15 @@ class PointsPaymentTest {
                 .isEqualTo("CAPTURED");
         assertThat(events("HoldReleased")).singleElement().satisfies(e -> assertThat(e.data())
                 .containsEntry("points", 100).containsEntry("reason", "partial-capture"));
-        assertProblem(purchase("o-2", 1000, 400, "rdm_1"), 409, "conflict");
+        assertProblem(purchase("o-2", 1000, 400, HOLD_ID), 409, "conflict");
     }
 
     @Test
     void paidWithPoints_throughALapsedHold_isAConflict() {
-        hold("rdm_1", "o-1", 500, clock.instant().plus(Duration.ofMinutes(15)));
+        hold(HOLD_ID, "o-1", 500, clock.instant().plus(Duration.ofMinutes(15)));
         clock.advance(Duration.ofMinutes(15));
 
-        APIGatewayV2HTTPResponse refused = purchase("o-1", 1000, 400, "rdm_1");
+        APIGatewayV2HTTPResponse refused = purchase("o-1", 1000, 400, HOLD_ID);
 
         assertProblem(refused, 409, "conflict");
         assertThat(json(refused).get("redemptionStatus").asText()).isEqualTo("expired");
@@ -116,9 +124,9 @@ class PointsPaymentTest {
 
     @Test
     void paidWithPoints_throughAHoldTooSmall_isRefused() {
-        hold("rdm_1", "o-1", 300, clock.instant().plus(Duration.ofMinutes(15)));
+        hold(HOLD_ID, "o-1", 300, clock.instant().plus(Duration.ofMinutes(15)));
 
-        assertProblem(purchase("o-1", 1000, 400, "rdm_1"), 422, "points-payment-not-covered");
+        assertProblem(purchase("o-1", 1000, 400, HOLD_ID), 422, "points-payment-not-covered");
     }
 
     @Test
