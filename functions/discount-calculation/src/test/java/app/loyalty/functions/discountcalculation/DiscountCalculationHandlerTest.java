@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +66,16 @@ class DiscountCalculationHandlerTest {
         fixtures.program("prg_other", "EUR", ProgramRules.DEFAULT);
         fixtures.member(MEMBER, PROGRAM, MemberKind.CUSTOMER, CARD);
         fixtures.grant(MEMBER, PROGRAM, MERCHANT, 1000, null);
+    }
+
+    @ParameterizedTest
+    @Event(value = "api/hold-points.json", type = APIGatewayV2HTTPEvent.class)
+    void hold_forRealShapedEvent(APIGatewayV2HTTPEvent event) {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(json(response).get("points").asLong()).isEqualTo(600);
+        assertThat(json(response).get("orderId").asText()).isEqualTo("ord-2026-000124");
     }
 
     @Test
