@@ -30,7 +30,7 @@ class DiscountRulesTest {
                     new RewardPool.Reward(RewardPool.Reward.Kind.FREE_SKU, null, null, null, "mug")))),
             new StaffDiscount(2000, Map.of("alcohol", 0), 10_000L),
             new Stacking(List.of(Stacking.Step.CARD), Stacking.Combination.BETTER_WINS, 3000,
-                    Set.of(Adjustment.Kind.TAX, Adjustment.Kind.SHIPPING)));
+                    Set.of(Adjustment.Kind.TAX, Adjustment.Kind.SHIPPING)), null);
 
     @Test
     void rulesWithoutTheEngineParts_getDefaultsThatDiscountNothing() {
