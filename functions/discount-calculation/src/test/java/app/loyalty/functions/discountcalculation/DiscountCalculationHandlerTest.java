@@ -42,7 +42,7 @@ class DiscountCalculationHandlerTest {
     /** 2 points pay 1 cent (1:1 would hide the conversion); holds last 15 minutes. */
     static final ProgramRules RULES = new ProgramRules(null, null, 14, null,
             new ProgramRules.Discount(ProgramRules.Discount.Scheme.NONE, 0, List.of(), 365, 5000,
-                    new ProgramRules.Discount.PointValue(2, 1)), null, new ProgramRules.Redemption(15));
+                    new ProgramRules.Discount.PointValue(2, 1)), null, null, null, null, null, null, new ProgramRules.Redemption(15));
 
     private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
     private final Caller merchant = Caller.merchant(MERCHANT, PROGRAM);
