@@ -63,7 +63,7 @@ public final class IdempotentWriter {
      * return) to drain on a loaded host: the backed-off sleeps add up to about two seconds, well inside the
      * functions' timeout; past that the answer is a 409 the client retries.
      */
-    private static final int MAX_ATTEMPTS = 12;
+    static final int MAX_ATTEMPTS = 12;
     private static final String CONDITION_FAILED = "ConditionalCheckFailed";
     private static final String CONFLICT = "TransactionConflict";
     /** Canonical form for fingerprints: key order and whitespace do not make two requests different. */

@@ -76,7 +76,7 @@ class IdempotentWriterTest {
 
         assertThatThrownBy(() -> writer.execute(purchase(), this::oneStateItem))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.type()).isEqualTo(ProblemType.CONFLICT));
-        assertThat(dynamo.transactions).as("bounded retries").hasValue(8);
+        assertThat(dynamo.transactions).as("bounded retries").hasValue(IdempotentWriter.MAX_ATTEMPTS);
     }
 
     @Test
