@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operator routes: create and read programs, update their rules, add merchants (each gets an API key once). Also
+ * Operator routes: create and read programs, update their rules, add merchants (each gets an API key once), promo
+ * codes ({@link PromoCodeAdmin}) and the reward pools' budgets ({@link RewardPoolAdmin}). Also
  * hosts the API's $default route (unknown routes answer a route-not-found problem), the smallest function with
  * its container warm for the operator.
  */
@@ -45,6 +46,11 @@ public final class ProgramAdminHandler extends ApiFunction {
                 "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
                 "PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules),
                 "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant),
+                "POST /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::create),
+                "GET /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::list),
+                "GET /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::read),
+                "PATCH /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::update),
+                "GET /v1/programs/{programId}/reward-pools", Route.operator(admin.rewardPools::list),
                 DEFAULT_ROUTE_KEY, routeNotFound()));
     }
 
@@ -69,12 +75,16 @@ public final class ProgramAdminHandler extends ApiFunction {
         private final IdempotentWriter writer;
         private final AppContext context;
         private final Clock clock;
+        final PromoCodeAdmin promoCodes;
+        final RewardPoolAdmin rewardPools;
 
         ProgramAdmin(AppContext context) {
             this.context = context;
             this.clock = context.clock();
             this.programs = new ProgramRepository(context.dynamo(), context.tableName());
             this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+            this.promoCodes = new PromoCodeAdmin(context, programs, writer);
+            this.rewardPools = new RewardPoolAdmin(context, programs);
         }
 
         ApiResponse createProgram(ApiRequest request) {
