@@ -46,11 +46,6 @@ public final class TestRequests {
         return event(routeKey, pathParameters, Map.of(), headers, caller, body);
     }
 
-    /** A PATCH with a JSON body (no Idempotency-Key: a PATCH sets absolute values) on a route with path parameters. */
-    public static APIGatewayV2HTTPEvent patch(String routeKey, Map<String, String> pathParameters, Caller caller, String body) {
-        return event(routeKey, pathParameters, Map.of(), Map.of("content-type", "application/json"), caller, body);
-    }
-
     /** A GET with path and query parameters (either may be empty) from {@code caller}. */
     public static APIGatewayV2HTTPEvent get(String routeKey, Map<String, String> pathParameters,
                                             Map<String, String> queryParameters, Caller caller) {
