@@ -1,5 +1,6 @@
 package app.loyalty.shared.store;
 
+import app.loyalty.shared.domain.earn.Adjustment;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -47,16 +48,32 @@ public final class OrderRepository {
      * @param contentHash         fingerprint of the purchase as sent, to tell a retry from a different order
      * @param returnedQuantities  units returned so far per SKU (returns by line)
      * @param unrecoveredPoints   points returns should have reversed but the member had already spent elsewhere
-     * @param response            the JSON answer of the purchase, replayed for an identical retry
+     * @param response            the JSON answer of the purchase, replayed for an identical retry (it also holds
+     *                            the checkout's metadata, which is stored nowhere else)
+     * @param adjustments         the order-level coupons, shipping, tax and fees as sent (labels normalized)
+     * @param pointsBase          the part of the amount the points stand for, which returns reverse points in
+     *                            proportion to (EarnCalculator.pointsBase; = amount for orders without uncounted
+     *                            charges and for orders recorded before adjustments existed)
      */
     public record Order(String merchantId, String orderId, String programId, String memberId, long amount,
                         String currency, List<Line> lines, long paidWithPoints, String promoCode, Instant purchasedAt,
                         Instant recordedAt, long points, String lotId, long returnedAmount, long reversedPoints,
                         long unrecoveredPoints, Map<String, Long> returnedQuantities, String contentHash,
-                        String response) {
+                        String response, List<Adjustment> adjustments, long pointsBase) {
         public Order {
             lines = List.copyOf(lines);
             returnedQuantities = Map.copyOf(returnedQuantities);
+            adjustments = List.copyOf(adjustments);
+        }
+
+        /** An order without adjustments: its points stand for its whole amount. */
+        public Order(String merchantId, String orderId, String programId, String memberId, long amount,
+                     String currency, List<Line> lines, long paidWithPoints, String promoCode, Instant purchasedAt,
+                     Instant recordedAt, long points, String lotId, long returnedAmount, long reversedPoints,
+                     long unrecoveredPoints, Map<String, Long> returnedQuantities, String contentHash, String response) {
+            this(merchantId, orderId, programId, memberId, amount, currency, lines, paidWithPoints, promoCode,
+                    purchasedAt, recordedAt, points, lotId, returnedAmount, reversedPoints, unrecoveredPoints,
+                    returnedQuantities, contentHash, response, List.of(), amount);
         }
     }
 
@@ -154,6 +171,13 @@ public final class OrderRepository {
         item.put("returnedQuantities", quantities(order.returnedQuantities()));
         item.put("contentHash", Attr.s(order.contentHash()));
         item.put("response", Attr.s(order.response()));
+        // Only orders with adjustments carry them; an order without has pointsBase = amount, read back as such.
+        if (!order.adjustments().isEmpty()) {
+            item.put("adjustments", AttributeValue.fromL(order.adjustments().stream().map(OrderRepository::adjustmentItem).toList()));
+        }
+        if (order.pointsBase() != order.amount()) {
+            item.put("pointsBase", Attr.n(order.pointsBase()));
+        }
         return item;
     }
 
@@ -161,6 +185,9 @@ public final class OrderRepository {
         List<Line> lines = item.get("lines").l().stream().map(AttributeValue::m).map(m -> new Line(m.get("sku").s(),
                 m.get("category").s(), Long.parseLong(m.get("quantity").n()), Long.parseLong(m.get("unitPrice").n())))
                 .toList();
+        List<Adjustment> adjustments = item.containsKey("adjustments")
+                ? item.get("adjustments").l().stream().map(AttributeValue::m).map(OrderRepository::adjustmentFrom).toList()
+                : List.of();
         Map<String, Long> returned = new TreeMap<>();
         item.get("returnedQuantities").m().forEach((sku, n) -> returned.put(sku, Long.parseLong(n.n())));
         return new Order(Attr.string(item, "merchantId"), Attr.string(item, "orderId"), Attr.string(item, "programId"),
@@ -170,7 +197,23 @@ public final class OrderRepository {
                 Attr.number(item, "points"), Attr.optionalString(item, "lotId").orElse(null),
                 Attr.number(item, "returnedAmount"), Attr.number(item, "reversedPoints"),
                 Attr.number(item, "unrecoveredPoints"), returned, Attr.string(item, "contentHash"),
-                Attr.string(item, "response"));
+                Attr.string(item, "response"), adjustments, Attr.optionalNumber(item, "pointsBase")
+                        .orElse(Attr.number(item, "amount")));
+    }
+
+    private static AttributeValue adjustmentItem(Adjustment adjustment) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("kind", Attr.s(adjustment.kind().wireName()));
+        m.put("amount", Attr.n(adjustment.amount()));
+        if (adjustment.label() != null) {
+            m.put("label", Attr.s(adjustment.label()));
+        }
+        return AttributeValue.fromM(m);
+    }
+
+    private static Adjustment adjustmentFrom(Map<String, AttributeValue> m) {
+        return new Adjustment(Adjustment.Kind.fromWireName("adjustments[].kind", m.get("kind").s()),
+                Long.parseLong(m.get("amount").n()), m.containsKey("label") ? m.get("label").s() : null);
     }
 
     private static AttributeValue quantities(Map<String, Long> quantities) {

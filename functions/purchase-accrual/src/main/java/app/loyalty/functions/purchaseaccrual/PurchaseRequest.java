@@ -1,6 +1,9 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.shared.domain.Text;
+import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.store.MemberStats;
+import com.fasterxml.jackson.databind.JsonNode;
 import app.loyalty.shared.store.OrderRepository.Line;
 
 import java.time.Duration;
@@ -8,13 +11,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The body of POST /v1/purchases as a checkout sends it, checked on arrival (openapi.yaml: PurchaseRequest). */
+/**
+ * The body of POST /v1/purchases as a checkout sends it, checked on arrival (openapi.yaml: PurchaseRequest). The
+ * fields added later come last and are left out when absent, so the fingerprint of a purchase sent without them is
+ * what it was before they existed.
+ */
 record PurchaseRequest(String cardNumber, String memberId, String orderId, PurchaseRequest.MoneyBody total,
-                       List<PurchaseRequest.LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt) {
+                       List<PurchaseRequest.LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt,
+                       List<PurchaseRequest.AdjustmentBody> adjustments, JsonNode metadata) {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
     static final long MAX_AMOUNT = 10_000_000_000L;
     static final int MAX_LINES = 200;
+    static final int MAX_ADJUSTMENTS = 20;
     static final long MAX_QUANTITY = 10_000;
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /** How late a purchase may be posted; within the days MemberStats keeps per-day points for the cap. */
@@ -48,6 +57,29 @@ record PurchaseRequest(String cardNumber, String memberId, String orderId, Purch
         }
     }
 
+    /** An order-level coupon, shipping, tax or fee (openapi.yaml: BasketAdjustment). */
+    record AdjustmentBody(String kind, Long amount, String label) {
+        AdjustmentBody {
+            Adjustment.Kind parsed = Adjustment.Kind.fromWireName("adjustments[].kind", kind);
+            if (amount == null) {
+                throw new IllegalArgumentException("adjustments[].amount is required");
+            }
+            if (parsed == Adjustment.Kind.COUPON && (amount > 0 || amount < -MAX_AMOUNT)) {
+                throw new IllegalArgumentException("adjustments[].amount of a coupon takes off: -" + MAX_AMOUNT
+                        + "..0 minor units");
+            }
+            if (parsed != Adjustment.Kind.COUPON && (amount < 0 || amount > MAX_AMOUNT)) {
+                throw new IllegalArgumentException("adjustments[].amount of a " + kind + " adds: 0.." + MAX_AMOUNT
+                        + " minor units");
+            }
+            Text.optional("adjustments[].label", label, Adjustment.MAX_LABEL);
+        }
+
+        Adjustment toAdjustment() {
+            return new Adjustment(Adjustment.Kind.fromWireName("adjustments[].kind", kind), amount, label);
+        }
+    }
+
     PurchaseRequest {
         if ((cardNumber == null) == (memberId == null)) {
             throw new IllegalArgumentException("send exactly one of cardNumber and memberId");
@@ -68,13 +100,33 @@ record PurchaseRequest(String cardNumber, String memberId, String orderId, Purch
             if (lines.contains(null)) {
                 throw new IllegalArgumentException("lines must not contain null");
             }
+        }
+        if (adjustments != null && (adjustments.size() > MAX_ADJUSTMENTS || adjustments.contains(null))) {
+            throw new IllegalArgumentException("adjustments must hold at most " + MAX_ADJUSTMENTS + " adjustments, none null");
+        }
+        long adjusted = 0;
+        for (AdjustmentBody adjustment : adjustments == null ? List.<AdjustmentBody>of() : adjustments) {
+            adjusted += adjustment.amount(); // at most 20 x 10^10: no overflow
+        }
+        if (lines != null && !lines.isEmpty()) {
             long sum = 0;
             for (LineBody line : lines) {
                 sum = Math.addExact(sum, Math.multiplyExact(line.quantity(), line.unitPrice()));
             }
-            if (!lines.isEmpty() && sum != total.amount()) {
-                throw new IllegalArgumentException("lines add up to " + sum + " but total.amount is " + total.amount());
+            long basket = Math.addExact(sum, adjusted);
+            if (basket <= 0) {
+                throw new IllegalArgumentException("lines (" + sum + ") and adjustments (" + adjusted + ") add up to "
+                        + basket + ": a purchase's total must be positive");
             }
+            if (basket != total.amount()) {
+                throw new IllegalArgumentException(adjusted == 0
+                        ? "lines add up to " + sum + " but total.amount is " + total.amount()
+                        : "lines (" + sum + ") and adjustments (" + adjusted + ") add up to " + basket
+                        + " but total.amount is " + total.amount());
+            }
+        } else if (adjusted > total.amount()) {
+            throw new IllegalArgumentException("adjustments add up to " + adjusted + ", more than total.amount "
+                    + total.amount() + ": without lines the goods are total.amount minus the adjustments, never below 0");
         }
         if (paidWithPoints != null && (paidWithPoints < 0 || paidWithPoints > total.amount())) {
             throw new IllegalArgumentException("paidWithPoints must be 0..total.amount minor units");
@@ -82,6 +134,13 @@ record PurchaseRequest(String cardNumber, String memberId, String orderId, Purch
         if (promoCode != null && !ID.matcher(promoCode).matches()) {
             throw new IllegalArgumentException("promoCode must be 1-64 characters: letters, digits, . _ : -");
         }
+        // Absent and empty are the same basket: an empty list is left out, so both fingerprint alike.
+        adjustments = adjustments == null || adjustments.isEmpty() ? null : List.copyOf(adjustments);
+        metadata = PurchaseMetadata.checked(metadata);
+    }
+
+    List<Adjustment> orderAdjustments() {
+        return adjustments == null ? List.of() : adjustments.stream().map(AdjustmentBody::toAdjustment).toList();
     }
 
     List<Line> orderLines() {

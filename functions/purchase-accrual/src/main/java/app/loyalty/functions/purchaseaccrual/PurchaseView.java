@@ -1,22 +1,41 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.earn.Earning;
 import app.loyalty.shared.domain.ledger.Balance;
 
-import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
 
-/** The answer of POST /v1/purchases (openapi.yaml: PurchaseResult), stored once on the order marker for replays. */
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The answer of POST /v1/purchases (openapi.yaml: PurchaseRecorded), stored once on the order marker for replays.
+ * {@code adjustments} and {@code metadata} are there only when the purchase had them.
+ */
 record PurchaseView(String orderId, String memberId, Amount total, long pointsEarned, Breakdown breakdown,
                     String status, Instant availableAt, Instant expiresAt, BalanceView balance, String promoCode,
-                    Instant purchasedAt) {
+                    Instant purchasedAt, List<AdjustmentView> adjustments, JsonNode metadata) {
+
+    /** An adjustment as recorded (openapi.yaml: BasketAdjustment; the label normalized, absent when none). */
+    record AdjustmentView(String kind, long amount, String label) {
+        static List<AdjustmentView> of(List<Adjustment> adjustments) {
+            return adjustments.isEmpty() ? null : adjustments.stream()
+                    .map(a -> new AdjustmentView(a.kind().wireName(), a.amount(), a.label())).toList();
+        }
+    }
 
     record Rate(long points, long perAmount) {
     }
 
-    /** The response's view of the shared {@link Earning.Breakdown} (openapi.yaml: cappedBy absent when no cap). */
+    /**
+     * The response's view of the shared {@link Earning.Breakdown} (openapi.yaml: cappedBy absent when no cap; the
+     * adjustment sums only for a purchase with adjustments).
+     */
     record Breakdown(long eligibleAmount, long excludedAmount, long paidWithPoints, long earningAmount, Rate rate,
-                     boolean minimumBasketMet, long pointsBeforeCaps, String cappedBy) {
-        static Breakdown of(Earning.Breakdown b) {
+                     boolean minimumBasketMet, long pointsBeforeCaps, String cappedBy, Long countedAdjustments,
+                     Long uncountedAdjustments) {
+        static Breakdown of(Earning.Breakdown b, boolean withAdjustments) {
             String cappedBy = switch (b.cappedBy()) {
                 case NONE -> null;
                 case PURCHASE -> "purchase";
@@ -24,7 +43,8 @@ record PurchaseView(String orderId, String memberId, Amount total, long pointsEa
             };
             return new Breakdown(b.eligibleAmount(), b.excludedAmount(), b.paidWithPoints(), b.earningAmount(),
                     new Rate(b.rate().points(), b.rate().perMinorUnits()), b.minimumBasketMet(), b.pointsBeforeCaps(),
-                    cappedBy);
+                    cappedBy, withAdjustments ? b.countedAdjustments() : null,
+                    withAdjustments ? b.uncountedAdjustments() : null);
         }
     }
 

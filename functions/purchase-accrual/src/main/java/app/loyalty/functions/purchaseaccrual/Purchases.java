@@ -1,10 +1,12 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.functions.purchaseaccrual.PurchaseView.AdjustmentView;
 import app.loyalty.functions.purchaseaccrual.PurchaseView.Amount;
 import app.loyalty.functions.purchaseaccrual.PurchaseView.BalanceView;
 import app.loyalty.functions.purchaseaccrual.PurchaseView.Breakdown;
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.earn.BasketLine;
 import app.loyalty.shared.domain.earn.EarnCalculator;
 import app.loyalty.shared.domain.earn.EarnRules;
@@ -122,11 +124,13 @@ final class Purchases {
 
         EarnRules rules = EarnRules.of(program);
         List<Line> lines = body.orderLines();
+        List<Adjustment> adjustments = body.orderAdjustments();
         long amount = body.total().amount();
         long earnedToday = MemberStats.pointsOnDay(profile, MemberStats.dayOf(purchasedAt));
-        Earning earning = EarnCalculator.calculate(rules, new Purchase(state.member().kind(), basket(lines),
+        Purchase purchase = new Purchase(state.member().kind(), basket(lines), adjustments,
                 Money.of(amount, program.currency()), Money.of(body.paid(), program.currency()), earnedToday,
-                purchasedAt, now));
+                purchasedAt, now);
+        Earning earning = EarnCalculator.calculate(rules, purchase);
         long points = earning.points();
         PointsFigures figures = MemberFigures.read(profile);
         requirePaymentCovered(program, amount, body.paid(), figures.balanceAt(now, EXPIRING_SOON).available());
@@ -165,11 +169,14 @@ final class Purchases {
 
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";
         PurchaseView view = new PurchaseView(body.orderId(), memberId, new Amount(amount, program.currency()), points,
-                Breakdown.of(earning.breakdown()), status, lot == null ? null : lot.availableAt(),
-                lot == null ? null : lot.expiresAt(), BalanceView.of(balance), body.promoCode(), purchasedAt);
+                Breakdown.of(earning.breakdown(), !adjustments.isEmpty()), status, lot == null ? null : lot.availableAt(),
+                lot == null ? null : lot.expiresAt(), BalanceView.of(balance), body.promoCode(), purchasedAt,
+                AdjustmentView.of(adjustments), body.metadata());
+        // The metadata lives in the stored answer only: stored once, never in the event or the ledger.
         Order order = new Order(caller.merchantId(), body.orderId(), program.programId(), memberId, amount,
                 program.currency(), lines, body.paid(), body.promoCode(), purchasedAt, now, points,
-                lot == null ? null : lot.lotId(), 0, 0, 0, Map.of(), contentHash, Answers.write(view));
+                lot == null ? null : lot.lotId(), 0, 0, 0, Map.of(), contentHash, Answers.write(view), adjustments,
+                EarnCalculator.pointsBase(rules, purchase));
         items.addFirst(orders.record(order));
         events.add(Answers.event("PurchaseRecorded", now, program.programId(),
                 recorded(caller, body, memberId, program.currency(), lines.size(), purchasedAt, points)));
@@ -252,6 +259,9 @@ final class Purchases {
         if (!order.lines().equals(body.orderLines())) {
             differences.add("lines");
         }
+        if (!order.adjustments().equals(body.orderAdjustments())) {
+            differences.add("adjustments");
+        }
         if (order.paidWithPoints() != body.paid()) {
             differences.add("paidWithPoints");
         }
@@ -259,7 +269,7 @@ final class Purchases {
             differences.add("promoCode");
         }
         if (differences.isEmpty()) {
-            differences.add("card, member or purchasedAt");
+            differences.add("card, member, purchasedAt or metadata");
         }
         throw new ApiException(ProblemType.CONFLICT, "Order " + order.orderId() + " was already recorded with different "
                 + String.join(", ", differences) + ". An order id is unique per merchant: resend the original purchase "

@@ -5,6 +5,8 @@ import app.loyalty.functions.purchaseaccrual.PurchaseView.BalanceView;
 import app.loyalty.functions.purchaseaccrual.ReturnView.Reversal;
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
+import app.loyalty.shared.domain.earn.Adjustment;
+import app.loyalty.shared.domain.earn.LargestRemainder;
 import app.loyalty.shared.domain.earn.ProportionalReturn;
 import app.loyalty.shared.domain.earn.ReturnExceedsPurchaseException;
 import app.loyalty.shared.domain.ledger.Actor;
@@ -181,7 +183,7 @@ final class Returns {
     /** The order's return state after {@code amount} more comes back; 409 beyond what is left of the order. */
     private static ProportionalReturn.Step returnOf(Order order, long amount) {
         ProportionalReturn before = new ProportionalReturn(order.points(), Money.of(order.amount(), order.currency()),
-                Money.of(order.returnedAmount(), order.currency()));
+                Money.of(order.returnedAmount(), order.currency()), order.pointsBase());
         try {
             return before.returnAmount(Money.of(amount, order.currency()));
         } catch (ReturnExceedsPurchaseException e) {
@@ -195,13 +197,15 @@ final class Returns {
 
     /**
      * The price of returned units, taken from the order's lines: the n-th unit of a SKU returned is priced as the
-     * n-th unit bought (lines in order), so several returns by line add up to what the lines cost. Updates
-     * {@code returnedQuantities}.
+     * n-th unit bought (lines in order), so several returns by line add up to what the lines cost. A line's price is
+     * what was paid for it: its total less its share of the order's coupons ({@link #couponShares}), spread over its
+     * units without drift (units 1..k carry floor(k x share / quantity) of it). Updates {@code returnedQuantities}.
      */
     private static long priceLines(Order order, List<ReturnRequest.ReturnLine> lines, Map<String, Long> returnedQuantities) {
         if (order.lines().isEmpty()) {
             throw ApiException.validation("Order " + order.orderId() + " was recorded without lines: return by amount");
         }
+        long[] couponShares = couponShares(order);
         long amount = 0;
         for (ReturnRequest.ReturnLine line : lines) {
             List<Line> bought = order.lines().stream().filter(l -> l.sku().equals(line.sku())).toList();
@@ -217,11 +221,17 @@ final class Returns {
             }
             long skip = already;
             long take = line.quantity();
-            for (Line l : bought) {
+            for (int i = 0; i < order.lines().size(); i++) {
+                Line l = order.lines().get(i);
+                if (!l.sku().equals(line.sku())) {
+                    continue;
+                }
                 long skipped = Math.min(skip, l.quantity());
                 skip -= skipped;
                 long units = Math.min(take, l.quantity() - skipped);
-                amount = Math.addExact(amount, Math.multiplyExact(units, l.unitPrice()));
+                long couponPart = Math.multiplyExact(couponShares[i], skipped + units) / l.quantity()
+                        - Math.multiplyExact(couponShares[i], skipped) / l.quantity();
+                amount = Math.addExact(amount, Math.multiplyExact(units, l.unitPrice()) - couponPart);
                 take -= units;
             }
             returnedQuantities.put(line.sku(), already + line.quantity());
@@ -230,5 +240,21 @@ final class Returns {
             throw ApiException.validation("The returned lines are worth nothing: nothing to return");
         }
         return amount;
+    }
+
+    /**
+     * Each line's part of the order's coupons, whether or not they counted for points (a coupon lowers what was paid
+     * either way): all coupons, at most the lines' total, spread over the lines in proportion to their totals, largest
+     * remainder ({@link LargestRemainder}), so the lines' prices less their shares add up to what the goods cost.
+     */
+    private static long[] couponShares(Order order) {
+        long couponsOff = 0;
+        for (Adjustment adjustment : order.adjustments()) {
+            if (adjustment.kind() == Adjustment.Kind.COUPON) {
+                couponsOff -= adjustment.amount();
+            }
+        }
+        long[] totals = order.lines().stream().mapToLong(Line::total).toArray();
+        return LargestRemainder.split(Math.min(couponsOff, java.util.Arrays.stream(totals).sum()), totals);
     }
 }

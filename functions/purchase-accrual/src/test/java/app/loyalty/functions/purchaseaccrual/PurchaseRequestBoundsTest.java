@@ -48,12 +48,15 @@ class PurchaseRequestBoundsTest {
     @Test
     void purchase_is201_forTheLargestBodyTheContractAllows() {
         String body = largestPurchase("o".repeat(63) + "1");
-        assertThat(body.getBytes(StandardCharsets.UTF_8).length).as("what 16 KiB refused").isGreaterThan(36_000);
+        assertThat(body.getBytes(StandardCharsets.UTF_8).length).as("what 16 KiB refused").isGreaterThan(43_000);
 
         APIGatewayV2HTTPResponse response = purchase(body);
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
-        assertThat(json(response).get("pointsEarned").asLong()).isEqualTo(100_000_000);
+        // 10^10 of lines less 10^9 of (counted) coupons; the shipping earns nothing
+        assertThat(json(response).get("pointsEarned").asLong()).isEqualTo(90_000_000);
+        assertThat(json(response).get("adjustments")).hasSize(PurchaseRequest.MAX_ADJUSTMENTS);
+        assertThat(json(response).get("metadata").toString()).hasSize(PurchaseMetadata.MAX_BYTES);
     }
 
     @Test
@@ -102,7 +105,9 @@ class PurchaseRequestBoundsTest {
      * 200 lines of 64-character skus and categories with the widest quantity and price whose products still add
      * up to the largest total (10000 x 5000 x 200 = 10^10), plus every optional field at its longest but
      * paidWithPoints: a points payment needs that many available points (issue 6, defect 4), and the ten digits it
-     * would add are far inside the cap's headroom.
+     * would add are far inside the cap's headroom. Beside them the most adjustments with the longest labels (ten
+     * coupons and ten shippings that cancel out, so the lines still add up to the largest total) and metadata of
+     * exactly 4096 bytes.
      */
     private static String largestPurchase(String orderId) {
         StringBuilder lines = new StringBuilder();
@@ -112,10 +117,33 @@ class PurchaseRequestBoundsTest {
             lines.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(sku).append("\",\"category\":\"").append(category)
                     .append("\",\"quantity\":10000,\"unitPrice\":5000}");
         }
+        StringBuilder adjustments = new StringBuilder();
+        for (int i = 0; i < PurchaseRequest.MAX_ADJUSTMENTS; i++) {
+            adjustments.append(i == 0 ? "" : ",").append(i % 2 == 0
+                    ? "{\"kind\":\"coupon\",\"amount\":-100000000,\"label\":\""
+                    : "{\"kind\":\"shipping\",\"amount\":100000000,\"label\":\"").append("L".repeat(64)).append("\"}");
+        }
         return "{\"cardNumber\":\"" + CARD + "\",\"orderId\":\"" + orderId + "\","
                 + "\"total\":{\"amount\":10000000000,\"currency\":\"EUR\"},\"lines\":[" + lines + "],"
                 + "\"paidWithPoints\":0,\"promoCode\":\"" + "P".repeat(64) + "\","
-                + "\"purchasedAt\":\"2026-11-23T10:29:59.999999999+01:00\"}";
+                + "\"purchasedAt\":\"2026-11-23T10:29:59.999999999+01:00\","
+                + "\"adjustments\":[" + adjustments + "],\"metadata\":" + largestMetadata() + "}";
+    }
+
+    /** 8 keys with strings of at most 512 characters, padded to exactly {@link PurchaseMetadata#MAX_BYTES}. */
+    private static String largestMetadata() {
+        StringBuilder metadata = new StringBuilder("{");
+        int used = 2 + 7; // the braces and the commas
+        for (int i = 0; i < 8; i++) {
+            used += 7; // "k0":"" per entry
+        }
+        int left = PurchaseMetadata.MAX_BYTES - used;
+        for (int i = 0; i < 8; i++) {
+            int length = Math.min(PurchaseMetadata.MAX_STRING, left);
+            left -= length;
+            metadata.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"").append("m".repeat(length)).append('"');
+        }
+        return metadata.append('}').toString();
     }
 
     /** The same JSON with white space before its closing brace, {@code bytes} long in all. */

@@ -13,8 +13,15 @@ import java.util.List;
  * The points a purchase earns. Pure and integer-only (longs, exact products, no double):
  * <ol>
  *   <li>rules: the member's kind picks the staff rules when the program has them;</li>
- *   <li>weighting: each line's total (quantity x unit price) times its multiplier in basis points, 0 for an
- *       excluded category or SKU; no lines = one line of the total at x1. W = the sum;</li>
+ *   <li>adjustments: of the order-level adjustments only the kinds the rules count take part
+ *       ({@link EarnRules#countedAdjustments()}): a counted shipping, tax or fee is one more uncategorised piece at
+ *       x1; the counted coupons (at most what the pieces add up to) are spread over the lines and counted charges in
+ *       proportion to their totals, largest remainder in whole minor units ({@link LargestRemainder}), so no piece
+ *       goes below zero and exclusions and multipliers still apply per line. Uncounted adjustments neither add nor
+ *       take off;</li>
+ *   <li>weighting: each piece's net total (line total less its coupon share) times its multiplier in basis points,
+ *       0 for an excluded category or SKU; no lines = one line of the goods (total less adjustments) at x1.
+ *       W = the sum;</li>
  *   <li>points payments earn nothing: W is scaled by (total - paidWithPoints) / total;</li>
  *   <li>rate and rounding: points = floor(W x (total - paid) x rate.points / (total x 10000 x rate.perMinorUnits)),
  *       computed exactly and <b>rounded down once for the whole purchase</b>, so splitting a basket into more
@@ -42,24 +49,53 @@ public final class EarnCalculator {
             throw new IllegalArgumentException("the purchase is in " + total.currency() + " but the program earns in "
                     + rules.currency());
         }
-        List<BasketLine> lines = purchase.lines().isEmpty()
-                ? List.of(new BasketLine("total", null, 1, total.minorUnits()))
-                : purchase.lines();
+        // The pieces that can earn: the goods (the lines, or one line of the goods without lines) and the charges
+        // (shipping, tax, fees) the rules count. Counted coupons are spread over them in proportion, in whole minor
+        // units (largest remainder), so each line keeps its own exclusion and multiplier and none goes below zero.
+        List<BasketLine> goods = purchase.goods();
+        List<Adjustment> countedCharges = new ArrayList<>();
+        long countedOff = 0;
+        long counted = 0;
+        long uncounted = 0;
+        for (Adjustment adjustment : purchase.adjustments()) {
+            if (!rules.counts(adjustment.kind())) {
+                uncounted = Math.addExact(uncounted, adjustment.amount());
+                continue;
+            }
+            counted = Math.addExact(counted, adjustment.amount());
+            if (adjustment.amount() < 0) {
+                countedOff = Math.subtractExact(countedOff, adjustment.amount());
+            } else {
+                countedCharges.add(adjustment);
+            }
+        }
+        long[] amounts = new long[goods.size() + countedCharges.size()];
+        long piecesTotal = 0;
+        for (int i = 0; i < amounts.length; i++) {
+            amounts[i] = i < goods.size() ? goods.get(i).lineTotal() : countedCharges.get(i - goods.size()).amount();
+            piecesTotal = Math.addExact(piecesTotal, amounts[i]);
+        }
+        long[] shares = LargestRemainder.split(Math.min(countedOff, piecesTotal), amounts);
 
-        List<Earning.LineEarning> lineEarnings = new ArrayList<>(lines.size());
+        List<Earning.LineEarning> lineEarnings = new ArrayList<>(amounts.length);
         long eligible = 0;
         long excluded = 0;
         long weighted = 0;
-        for (BasketLine line : lines) {
-            long lineTotal = line.lineTotal();
-            Earning.Exclusion exclusion = rules.exclusionOf(line);
-            int multiplier = rules.multiplierBpsFor(line);
-            lineEarnings.add(new Earning.LineEarning(line.sku(), line.category(), lineTotal, multiplier, exclusion));
+        for (int i = 0; i < amounts.length; i++) {
+            boolean isLine = i < goods.size();
+            BasketLine line = isLine ? goods.get(i) : null;
+            Earning.Exclusion exclusion = isLine ? rules.exclusionOf(line) : null;
+            int multiplier = isLine ? rules.multiplierBpsFor(line) : EarnRules.ONE_X_BPS;
+            Earning.LineEarning earning = new Earning.LineEarning(
+                    isLine ? line.sku() : "adjustment:" + countedCharges.get(i - goods.size()).kind().wireName(),
+                    isLine ? line.category() : null, amounts[i], multiplier, exclusion, -shares[i]);
+            lineEarnings.add(earning);
+            long net = earning.netTotal();
             if (exclusion != null) {
-                excluded = Math.addExact(excluded, lineTotal);
+                excluded = Math.addExact(excluded, net);
             } else {
-                eligible = Math.addExact(eligible, lineTotal);
-                weighted = Math.addExact(weighted, Math.multiplyExact(lineTotal, multiplier));
+                eligible = Math.addExact(eligible, net);
+                weighted = Math.addExact(weighted, Math.multiplyExact(net, multiplier));
             }
         }
 
@@ -96,8 +132,26 @@ public final class EarnCalculator {
         }
         Instant expiresAt = rules.expiry().expiresAt(earnedAt, availableAt).orElse(null);
         Earning.Breakdown breakdown = new Earning.Breakdown(lineEarnings, eligible, excluded,
-                purchase.paidWithPoints().minorUnits(), earningAmount, rules.rate(), minimumMet, beforeCaps, cappedBy);
+                purchase.paidWithPoints().minorUnits(), earningAmount, rules.rate(), minimumMet, beforeCaps, cappedBy,
+                counted, uncounted);
         return new Earning(points, availableAt, expiresAt, breakdown);
+    }
+
+    /**
+     * The part of a purchase's total its points stand for, which returns reverse points in proportion to
+     * ({@link ProportionalReturn}): the total less the shipping, tax and fees the rules do not count (those earned
+     * nothing, so refunding them reverses nothing). When that leaves nothing although the purchase may have earned
+     * (a coupon as large as the goods plus uncounted charges), the whole total.
+     */
+    public static long pointsBase(EarnRules programRules, Purchase purchase) {
+        EarnRules rules = programRules.rulesFor(purchase.memberKind());
+        long base = purchase.total().minorUnits();
+        for (Adjustment adjustment : purchase.adjustments()) {
+            if (adjustment.amount() > 0 && !rules.counts(adjustment.kind())) {
+                base = Math.subtractExact(base, adjustment.amount());
+            }
+        }
+        return base > 0 ? base : purchase.total().minorUnits();
     }
 
     /**

@@ -23,14 +23,24 @@ import java.util.Set;
  * @param pendingDays            days from earning until the points can be spent (the returns window), 0..365
  * @param expiry                 when the points burn
  * @param staffRules             rules for members of kind STAFF; null = staff earn like customers
+ * @param countedAdjustments     the adjustment kinds that count towards the eligible spend: a counted coupon is
+ *                               spread over the lines (and counted charges) in proportion, a counted shipping, tax or
+ *                               fee earns like an uncategorised line; the others neither add nor take off
+ *                               ({@link #DEFAULT_COUNTED_ADJUSTMENTS} when not set: coupons count, charges do not)
  */
 public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<String> excludedSkus,
                         Map<String, Integer> categoryMultipliersBps, Money minimumBasket, long maxPointsPerPurchase,
-                        long maxPointsPerDay, int pendingDays, ExpiryPolicy expiry, EarnRules staffRules) {
+                        long maxPointsPerDay, int pendingDays, ExpiryPolicy expiry, EarnRules staffRules,
+                        Set<Adjustment.Kind> countedAdjustments) {
 
     public static final long NO_CAP = Long.MAX_VALUE;
     public static final int ONE_X_BPS = 10_000;
     public static final int MAX_MULTIPLIER_BPS = 100_000;
+    /**
+     * A coupon the checkout applied lowers what the member paid, so by default it lowers what earns; shipping, tax
+     * and fees are not goods and by default earn nothing.
+     */
+    public static final Set<Adjustment.Kind> DEFAULT_COUNTED_ADJUSTMENTS = Set.of(Adjustment.Kind.COUPON);
 
     public EarnRules {
         Objects.requireNonNull(rate, "rate");
@@ -38,6 +48,7 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
         Objects.requireNonNull(expiry, "expiry");
         excludedCategories = Set.copyOf(excludedCategories);
         excludedSkus = Set.copyOf(excludedSkus);
+        countedAdjustments = countedAdjustments == null ? DEFAULT_COUNTED_ADJUSTMENTS : Set.copyOf(countedAdjustments);
         categoryMultipliersBps = Map.copyOf(categoryMultipliersBps);
         if (categoryMultipliersBps.values().stream().anyMatch(bps -> bps < 0 || bps > MAX_MULTIPLIER_BPS)) {
             throw new IllegalArgumentException("category multipliers must be 0.." + MAX_MULTIPLIER_BPS + " basis points");
@@ -59,6 +70,14 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
                 throw new IllegalArgumentException("staff rules must use the program currency");
             }
         }
+    }
+
+    /** Rules under which the default adjustment kinds count ({@link #DEFAULT_COUNTED_ADJUSTMENTS}). */
+    public EarnRules(EarnRate rate, Set<String> excludedCategories, Set<String> excludedSkus,
+                     Map<String, Integer> categoryMultipliersBps, Money minimumBasket, long maxPointsPerPurchase,
+                     long maxPointsPerDay, int pendingDays, ExpiryPolicy expiry, EarnRules staffRules) {
+        this(rate, excludedCategories, excludedSkus, categoryMultipliersBps, minimumBasket, maxPointsPerPurchase,
+                maxPointsPerDay, pendingDays, expiry, staffRules, DEFAULT_COUNTED_ADJUSTMENTS);
     }
 
     /** Plain rules: the rate only, nothing excluded or multiplied, no minimum, no caps, no pending days. */
@@ -84,7 +103,8 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
                                 EarnRules staff) {
         return new EarnRules(new EarnRate(earn.points(), earn.perAmount()), earn.excludedCategories(),
                 earn.excludedSkus(), earn.categoryMultiplierBp(), Money.of(earn.minimumBasket(), currency),
-                capOrNone(earn.maxPointsPerPurchase()), capOrNone(earn.maxPointsPerDay()), pendingDays, expiry, staff);
+                capOrNone(earn.maxPointsPerPurchase()), capOrNone(earn.maxPointsPerDay()), pendingDays, expiry, staff,
+                earn.countedAdjustmentKinds());
     }
 
     private static long capOrNone(Long cap) {
@@ -98,6 +118,11 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
 
     public String currency() {
         return minimumBasket.currency();
+    }
+
+    /** Whether adjustments of this kind count towards the eligible spend. */
+    public boolean counts(Adjustment.Kind kind) {
+        return countedAdjustments.contains(kind);
     }
 
     /** The multiplier for a line, in basis points: 0 when the line is excluded. */

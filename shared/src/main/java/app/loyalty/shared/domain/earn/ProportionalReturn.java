@@ -15,8 +15,15 @@ import java.util.Objects;
  *
  * <p>The state is just the order and what has been returned so far; what has been reversed follows from it.
  * Returns by line are priced by the caller and passed as amounts.
+ *
+ * <p><b>Orders with adjustments.</b> The points stand for the order's {@code pointsBase} B, the part of the amount
+ * that could earn ({@link EarnCalculator#pointsBase}: the amount less the shipping, tax and fees the rules did not
+ * count); the rest, A - B, earned nothing. Money comes back goods first: after returns adding up to R,
+ * {@code floor(P x min(R, B) / B)} points have been reversed, so returning the goods reverses all the points and
+ * the uncounted charges refunded last reverse none. Without adjustments (or with every charge counted) B = A and
+ * this is the formula above.
  */
-public record ProportionalReturn(long originalPoints, Money originalAmount, Money returnedSoFar) {
+public record ProportionalReturn(long originalPoints, Money originalAmount, Money returnedSoFar, long pointsBase) {
 
     public ProportionalReturn {
         Objects.requireNonNull(originalAmount, "originalAmount");
@@ -30,6 +37,19 @@ public record ProportionalReturn(long originalPoints, Money originalAmount, Mone
         if (returnedSoFar.isNegative() || returnedSoFar.isGreaterThan(originalAmount)) {
             throw new IllegalArgumentException("returned so far must be between 0 and the original amount");
         }
+        if (pointsBase < 1 || pointsBase > originalAmount.minorUnits()) {
+            throw new IllegalArgumentException("the points base must be 1..the original amount");
+        }
+    }
+
+    /** An order whose points stand for its whole amount (no uncounted charges). */
+    public ProportionalReturn(long originalPoints, Money originalAmount, Money returnedSoFar) {
+        this(originalPoints, originalAmount, returnedSoFar, originalAmount.minorUnits());
+    }
+
+    /** The state of an order with uncounted charges nothing of which has been returned yet. */
+    public static ProportionalReturn of(long originalPoints, Money originalAmount, long pointsBase) {
+        return new ProportionalReturn(originalPoints, originalAmount, Money.zero(originalAmount.currency()), pointsBase);
     }
 
     /** The state of an order nothing of which has been returned yet. */
@@ -54,13 +74,14 @@ public record ProportionalReturn(long originalPoints, Money originalAmount, Mone
         if (amount.isGreaterThan(returnable())) {
             throw new ReturnExceedsPurchaseException(amount, returnable());
         }
-        ProportionalReturn after = new ProportionalReturn(originalPoints, originalAmount, returnedSoFar.plus(amount));
+        ProportionalReturn after = new ProportionalReturn(originalPoints, originalAmount, returnedSoFar.plus(amount),
+                pointsBase);
         return new Step(after, after.reversedSoFar() - reversedSoFar());
     }
 
-    /** floor(originalPoints x returnedSoFar / originalAmount): the points all returns so far have reversed. */
+    /** floor(originalPoints x min(returnedSoFar, pointsBase) / pointsBase): the points all returns so far have reversed. */
     public long reversedSoFar() {
-        return ExactMath.mulDivFloor(originalPoints, returnedSoFar.minorUnits(), originalAmount.minorUnits());
+        return ExactMath.mulDivFloor(originalPoints, Math.min(returnedSoFar.minorUnits(), pointsBase), pointsBase);
     }
 
     public Money returnable() {
@@ -73,7 +94,13 @@ public record ProportionalReturn(long originalPoints, Money originalAmount, Mone
 
     /** The points each of a series of returns reverses, in order. */
     public static List<Long> pointsToReverse(long originalPoints, Money originalAmount, List<Money> returns) {
-        ProportionalReturn state = of(originalPoints, originalAmount);
+        return pointsToReverse(originalPoints, originalAmount, originalAmount.minorUnits(), returns);
+    }
+
+    /** The points each of a series of returns of an order with this points base reverses, in order. */
+    public static List<Long> pointsToReverse(long originalPoints, Money originalAmount, long pointsBase,
+                                             List<Money> returns) {
+        ProportionalReturn state = of(originalPoints, originalAmount, pointsBase);
         List<Long> points = new ArrayList<>(returns.size());
         for (Money amount : returns) {
             Step step = state.returnAmount(amount);

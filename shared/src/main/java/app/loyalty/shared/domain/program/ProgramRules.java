@@ -6,6 +6,8 @@ import app.loyalty.shared.domain.discount.Promotion;
 import app.loyalty.shared.domain.discount.RewardPool;
 import app.loyalty.shared.domain.discount.StaffDiscount;
 import app.loyalty.shared.domain.discount.Stacking;
+import app.loyalty.shared.domain.earn.Adjustment;
+import app.loyalty.shared.domain.earn.EarnRules;
 import app.loyalty.shared.domain.ledger.PointsLimits;
 
 import java.util.Comparator;
@@ -99,10 +101,12 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
      * minimumBasket 0..{@value #MAX_MINIMUM_BASKET}, maxPointsPerPurchase 0..{@link PointsLimits#MAX_POINTS_PER_PURCHASE},
      * maxPointsPerDay 0..{@link PointsLimits#MAX_BALANCE}. Rules within them can still ask more of one purchase than
      * {@link PointsLimits} allow (10^10 minor units at 10^6 points each): such a purchase is refused, not cut.
+     * {@code adjustmentKinds} says which order-level adjustments of a basket count towards the eligible spend
+     * (EarnRules.countedAdjustments).
      */
     public record Earn(Long points, Long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
                        Map<String, Integer> categoryMultiplierBp, Long minimumBasket, Long maxPointsPerPurchase,
-                       Long maxPointsPerDay) {
+                       Long maxPointsPerDay, List<String> adjustmentKinds) {
         public static final Earn DEFAULT = new Earn(1, 100, Set.of(), Set.of(), Map.of(), 0, null, null);
         /** The largest purchase the API takes (10^10 minor units): a higher minimum could never be met. */
         public static final long MAX_MINIMUM_BASKET = 10_000_000_000L;
@@ -118,18 +122,61 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             return values.stream().map(value -> Text.required(field + "[]", value, 64)).collect(Collectors.toUnmodifiableSet());
         }
 
+        /**
+         * The adjustment kinds that count towards the eligible spend, by their wire names, distinct, kept in the
+         * kinds' own order (coupon, shipping, tax, fee) so the stored and answered rules read the same every time.
+         * Absent or null: coupons count, shipping, tax and fees do not.
+         */
+        private static List<String> adjustmentKinds(List<String> kinds) {
+            if (kinds == null) {
+                return EarnRules.DEFAULT_COUNTED_ADJUSTMENTS.stream().map(Adjustment.Kind::wireName).toList();
+            }
+            if (kinds.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new IllegalArgumentException("earn.adjustmentKinds must not contain null");
+            }
+            Set<Adjustment.Kind> parsed = java.util.EnumSet.noneOf(Adjustment.Kind.class);
+            for (String kind : kinds) {
+                if (!parsed.add(Adjustment.Kind.fromWireName("earn.adjustmentKinds[]", kind))) {
+                    throw new IllegalArgumentException("earn.adjustmentKinds must name each kind at most once");
+                }
+            }
+            return parsed.stream().map(Adjustment.Kind::wireName).toList();
+        }
+
+        /** For code, as before adjustments existed: the default adjustment kinds count. */
+        public Earn(Long points, Long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
+                    Map<String, Integer> categoryMultiplierBp, Long minimumBasket, Long maxPointsPerPurchase,
+                    Long maxPointsPerDay) {
+            this(points, perAmount, excludedCategories, excludedSkus, categoryMultiplierBp, minimumBasket,
+                    maxPointsPerPurchase, maxPointsPerDay, null);
+        }
+
         /** For code: whole numbers in, so call sites can write plain literals. */
         public Earn(long points, long perAmount, Set<String> excludedCategories, Set<String> excludedSkus,
                     Map<String, Integer> categoryMultiplierBp, long minimumBasket, Long maxPointsPerPurchase,
                     Long maxPointsPerDay) {
             this(Long.valueOf(points), Long.valueOf(perAmount), excludedCategories, excludedSkus, categoryMultiplierBp,
-                    Long.valueOf(minimumBasket), maxPointsPerPurchase, maxPointsPerDay);
+                    Long.valueOf(minimumBasket), maxPointsPerPurchase, maxPointsPerDay, null);
+        }
+
+        /** These rules with other counted adjustment kinds (wire names). */
+        public Earn withAdjustmentKinds(List<String> kinds) {
+            return new Earn(points, perAmount, excludedCategories, excludedSkus, categoryMultiplierBp, minimumBasket,
+                    maxPointsPerPurchase, maxPointsPerDay, kinds);
+        }
+
+        /** {@link #adjustmentKinds} as the earn domain's kinds. */
+        public Set<Adjustment.Kind> countedAdjustmentKinds() {
+            Set<Adjustment.Kind> kinds = java.util.EnumSet.noneOf(Adjustment.Kind.class);
+            adjustmentKinds.forEach(kind -> kinds.add(Adjustment.Kind.fromWireName("earn.adjustmentKinds[]", kind)));
+            return kinds;
         }
 
         public Earn {
             points = points == null ? 1L : points;
             perAmount = perAmount == null ? 100L : perAmount;
             minimumBasket = minimumBasket == null ? 0L : minimumBasket;
+            adjustmentKinds = adjustmentKinds(adjustmentKinds);
             excludedCategories = texts("earn.excludedCategories", excludedCategories);
             excludedSkus = texts("earn.excludedSkus", excludedSkus);
             categoryMultiplierBp = categoryMultiplierBp == null ? Map.of() : Map.copyOf(categoryMultiplierBp);
