@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 record PurchaseRequest(String cardNumber, String memberId, String orderId, PurchaseRequest.MoneyBody total,
                        List<PurchaseRequest.LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt,
-                       List<PurchaseRequest.AdjustmentBody> adjustments, JsonNode metadata) {
+                       List<PurchaseRequest.AdjustmentBody> adjustments, JsonNode metadata, String redemptionId) {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
     static final long MAX_AMOUNT = 10_000_000_000L;
@@ -130,6 +130,9 @@ record PurchaseRequest(String cardNumber, String memberId, String orderId, Purch
         }
         if (paidWithPoints != null && (paidWithPoints < 0 || paidWithPoints > total.amount())) {
             throw new IllegalArgumentException("paidWithPoints must be 0..total.amount minor units");
+        }
+        if (redemptionId != null && !ID.matcher(redemptionId).matches()) {
+            throw new IllegalArgumentException("redemptionId must be 1-64 characters: letters, digits, . _ : -");
         }
         if (promoCode != null && !ID.matcher(promoCode).matches()) {
             throw new IllegalArgumentException("promoCode must be 1-64 characters: letters, digits, . _ : -");

@@ -15,13 +15,21 @@ import java.util.List;
  */
 record PurchaseView(String orderId, String memberId, Amount total, long pointsEarned, Breakdown breakdown,
                     String status, Instant availableAt, Instant expiresAt, BalanceView balance, String promoCode,
-                    Instant purchasedAt, List<AdjustmentView> adjustments, JsonNode metadata) {
+                    Instant purchasedAt, List<AdjustmentView> adjustments, JsonNode metadata, PointsPaid pointsPayment) {
 
     /** An adjustment as recorded (openapi.yaml: BasketAdjustment; the label normalized, absent when none). */
     record AdjustmentView(String kind, long amount, String label) {
         static List<AdjustmentView> of(List<Adjustment> adjustments) {
             return adjustments.isEmpty() ? null : adjustments.stream()
                     .map(a -> new AdjustmentView(a.kind().wireName(), a.amount(), a.label())).toList();
+        }
+    }
+
+    /** What the points paid (absent when none did): the REDEEM entry, and the hold it captured if there was one. */
+    record PointsPaid(long points, Amount value, String redemptionId, String entryId) {
+        static PointsPaid of(app.loyalty.shared.store.PointsPayments.Payment payment, String currency) {
+            return payment.isNone() ? null : new PointsPaid(payment.points(), new Amount(payment.value(), currency),
+                    payment.redemptionId(), payment.entryId());
         }
     }
 

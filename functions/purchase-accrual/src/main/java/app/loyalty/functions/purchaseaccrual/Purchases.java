@@ -11,8 +11,6 @@ import app.loyalty.shared.domain.earn.BasketLine;
 import app.loyalty.shared.domain.earn.EarnCalculator;
 import app.loyalty.shared.domain.earn.EarnRules;
 import app.loyalty.shared.domain.earn.Earning;
-import app.loyalty.shared.domain.earn.PointsPayment;
-import app.loyalty.shared.domain.earn.PointsPaymentRefusedException;
 import app.loyalty.shared.domain.earn.Purchase;
 import app.loyalty.shared.domain.ledger.Actor;
 import app.loyalty.shared.domain.ledger.Balance;
@@ -43,6 +41,7 @@ import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.OrderRepository;
 import app.loyalty.shared.store.OrderRepository.Line;
 import app.loyalty.shared.store.OrderRepository.Order;
+import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.UpdateExpression;
@@ -71,6 +70,7 @@ final class Purchases {
     private final MemberRepository members;
     private final ProgramCache programs;
     private final OrderRepository orders;
+    private final PointsPayments payments;
     private final IdempotentWriter writer;
     private final Clock clock;
     private final String table;
@@ -81,6 +81,7 @@ final class Purchases {
         this.members = new MemberRepository(context.dynamo(), context.tableName());
         this.programs = programs;
         this.orders = new OrderRepository(context.dynamo(), context.tableName());
+        this.payments = new PointsPayments(context.dynamo(), context.tableName());
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
     }
 
@@ -117,7 +118,8 @@ final class Purchases {
                     + " is not the program currency " + program.currency());
         }
         String memberId = resolveMember(caller, body);
-        MemberRepository.MemberState state = members.load(memberId)
+        // Paying with points spends lots, so they are read with the profile (one Query instead of one GetItem).
+        MemberRepository.MemberState state = (body.paid() > 0 ? members.loadWithOpenLots(memberId) : members.load(memberId))
                 .filter(s -> s.member().programId().equals(caller.programId()))
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
         Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile = state.profileItem();
@@ -133,7 +135,6 @@ final class Purchases {
         Earning earning = EarnCalculator.calculate(rules, purchase);
         long points = earning.points();
         PointsFigures figures = MemberFigures.read(profile);
-        requirePaymentCovered(program, amount, body.paid(), figures.balanceAt(now, EXPIRING_SOON).available());
         try {
             PointsLimits.requireAccrualWithin(points, figures.total());
         } catch (PointsLimitExceededException e) {
@@ -161,6 +162,11 @@ final class Purchases {
             items.add(LedgerEntryItems.append(table, entry));
         }
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
+        PointsPayments.Payment payment = payments.pay(program, caller.merchantId(), memberId, profile, state.lotItems(),
+                body.orderId(), amount, body.paid(), body.redemptionId(), now, profileUpdate);
+        items.addAll(payment.items());
+        events.addAll(payment.events());
+        change = change.plus(payment.figures());
         long dailyCap = rules.rulesFor(state.member().kind()).maxPointsPerDay();
         MemberStats.recordPurchase(profileUpdate, profile, purchasedAt, amount, points,
                 dailyCap == EarnRules.NO_CAP ? null : dailyCap);
@@ -171,7 +177,7 @@ final class Purchases {
         PurchaseView view = new PurchaseView(body.orderId(), memberId, new Amount(amount, program.currency()), points,
                 Breakdown.of(earning.breakdown(), !adjustments.isEmpty()), status, lot == null ? null : lot.availableAt(),
                 lot == null ? null : lot.expiresAt(), BalanceView.of(balance), body.promoCode(), purchasedAt,
-                AdjustmentView.of(adjustments), body.metadata());
+                AdjustmentView.of(adjustments), body.metadata(), PurchaseView.PointsPaid.of(payment, program.currency()));
         // The metadata lives in the stored answer only: stored once, never in the event or the ledger.
         Order order = new Order(caller.merchantId(), body.orderId(), program.programId(), memberId, amount,
                 program.currency(), lines, body.paid(), body.promoCode(), purchasedAt, now, points,
@@ -199,26 +205,6 @@ final class Purchases {
         // retries under another key; the record refers to it.
         return new IdempotentWriter.Write(201, view, view, items, events,
                 OrderRepository.orderKey(caller.merchantId(), body.orderId()));
-    }
-
-    /**
-     * Until redemptions spend points, paidWithPoints is only checked: within the program's share of a bill and
-     * covered by the member's available points at the program's point value; else 422 and nothing written.
-     */
-    private static void requirePaymentCovered(Program program, long amount, long paid, long available) {
-        try {
-            PointsPayment.requireCovered(amount, paid, available, program.rules().discount());
-        } catch (PointsPaymentRefusedException e) {
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("reason", e.reason() == PointsPaymentRefusedException.Reason.SHARE ? "share" : "points");
-            if (e.reason() == PointsPaymentRefusedException.Reason.SHARE) {
-                details.put("maxPaidWithPoints", e.limit());
-            } else {
-                details.put("pointsNeeded", e.limit());
-                details.put("pointsAvailable", e.available());
-            }
-            throw new ApiException(ProblemType.POINTS_PAYMENT_NOT_COVERED, e.getMessage(), details);
-        }
     }
 
     private static Map<String, Object> recorded(Caller caller, PurchaseRequest body, String memberId, String currency,

@@ -33,6 +33,7 @@ import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.OrderRepository;
 import app.loyalty.shared.store.OrderRepository.Line;
 import app.loyalty.shared.store.OrderRepository.Order;
+import app.loyalty.shared.store.PointsRefunds;
 import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
@@ -54,6 +55,7 @@ import java.util.TreeMap;
 final class Returns {
     private final MemberRepository members;
     private final OrderRepository orders;
+    private final PointsRefunds refunds;
     private final IdempotentWriter writer;
     private final Clock clock;
     private final String table;
@@ -63,6 +65,7 @@ final class Returns {
         this.table = context.tableName();
         this.members = new MemberRepository(context.dynamo(), context.tableName());
         this.orders = new OrderRepository(context.dynamo(), context.tableName());
+        this.refunds = new PointsRefunds(context.dynamo(), context.tableName());
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
     }
 
@@ -125,6 +128,13 @@ final class Returns {
             events.add(Answers.event("PointsReversed", now, order.programId(),
                     reversed(caller, order, body.returnId(), outcome, toReverse, amount)));
         }
+        // An order paid partly with points gets its share of them back, and that share of the money (docs/ledger.md).
+        PointsRefunds.Refund refund = refunds.refund(caller.merchantId(), order.memberId(), order.programId(), orderId,
+                order.amount(), order.paidWithPoints(), order.returnedAmount(), totalReturned, now).orElse(null);
+        if (refund != null) {
+            items.addAll(refund.items());
+            change = change.plus(refund.figures());
+        }
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         MemberStats.recordReturn(profileUpdate, order.purchasedAt(), amount);
         Balance balance = MemberFigures.apply(profileUpdate, state.profileItem(), change, now)
@@ -134,7 +144,7 @@ final class Returns {
         ReturnView view = new ReturnView(orderId, body.returnId(), order.memberId(),
                 new Amount(amount, order.currency()), new Amount(totalReturned, order.currency()),
                 new Amount(order.amount() - totalReturned, order.currency()), toReverse, reversal,
-                order.points(), target, BalanceView.of(balance));
+                order.points(), target, BalanceView.of(balance), ReturnView.PointsRefund.of(refund, order.currency()));
         String response = Answers.write(view);
         items.addFirst(orders.recordReturnTotals(order, totalReturned, target,
                 Math.addExact(order.unrecoveredPoints(), reversal.unrecovered()), returnedQuantities));

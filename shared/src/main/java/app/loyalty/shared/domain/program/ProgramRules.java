@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
                            Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
-                           StaffDiscount staff, Stacking stacking) {
+                           StaffDiscount staff, Stacking stacking, Redemption redemption) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -35,9 +35,12 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     public static final int MAX_PROMOTIONS = 50;
     public static final int MAX_REWARD_POOLS = 10;
 
-    /** Rules without any of the discount engine's parts (docs/discounts.md): they take their defaults, i.e. none. */
+    /**
+     * Rules without the discount engine's parts (docs/discounts.md) or a redemption part: they take their defaults,
+     * i.e. no discount and holds of {@link Redemption#DEFAULT_HOLD_MINUTES}.
+     */
     public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers) {
-        this(earn, staffEarn, pendingDays, expiry, discount, tiers, null, null, null, null, null);
+        this(earn, staffEarn, pendingDays, expiry, discount, tiers, null, null, null, null, null, null);
     }
 
     public ProgramRules {
@@ -46,6 +49,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         stacking = stacking == null ? Stacking.DEFAULT : stacking;
         promotions = boundedUniqueIds("promotions", promotions, MAX_PROMOTIONS, Promotion::id);
         rewardPools = boundedUniqueIds("rewardPools", rewardPools, MAX_REWARD_POOLS, RewardPool::id);
+        redemption = redemption == null ? Redemption.DEFAULT : redemption;
         earn = earn == null ? Earn.DEFAULT : earn;
         pendingDays = pendingDays == null ? DEFAULT_PENDING_DAYS : pendingDays;
         expiry = expiry == null ? Expiry.DEFAULT : expiry;
@@ -295,6 +299,27 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             if (name == null || !name.matches("[a-z][a-z0-9-]{0,31}") || minSpend < 0) {
                 throw new IllegalArgumentException("tiers need a lowercase name (max 32) and minSpend >= 0");
             }
+        }
+    }
+
+    /**
+     * Spending points: a hold (POST /v1/redemptions) reserves points for {@code holdMinutes} (1..1440, default 15),
+     * then lapses by itself unless it was captured or cancelled.
+     */
+    public record Redemption(Integer holdMinutes) {
+        public static final int DEFAULT_HOLD_MINUTES = 15;
+        public static final int MAX_HOLD_MINUTES = 1440;
+        public static final Redemption DEFAULT = new Redemption(DEFAULT_HOLD_MINUTES);
+
+        public Redemption {
+            holdMinutes = holdMinutes == null ? DEFAULT_HOLD_MINUTES : holdMinutes;
+            if (holdMinutes < 1 || holdMinutes > MAX_HOLD_MINUTES) {
+                throw new IllegalArgumentException("redemption.holdMinutes must be 1.." + MAX_HOLD_MINUTES);
+            }
+        }
+
+        public java.time.Duration holdDuration() {
+            return java.time.Duration.ofMinutes(holdMinutes);
         }
     }
 }

@@ -63,7 +63,7 @@ class CheckoutCalculatorPropertiesTest {
         return stacking.zip(promotions, pools, staff, discount.zip(cashback, (d, c) -> new Object[]{d, c}),
                 (stackingRules, promotionRules, poolRules, staffRules, discountAndCashback) -> new ProgramRules(null, null, 0, null,
                         (Discount) discountAndCashback[0], null, (Cashback) discountAndCashback[1], promotionRules, poolRules,
-                        staffRules, stackingRules));
+                        staffRules, stackingRules, null));
     }
 
     /** The steps in an order the seed picks (a seeded shuffle, so QuickTheories can replay a failing example). */

@@ -33,7 +33,7 @@ final class Checkouts {
     /** Rules with only the given engine parts; everything else as a program created with defaults. */
     static ProgramRules rules(Discount discount, Cashback cashback, List<Promotion> promotions, List<RewardPool> pools,
                               StaffDiscount staff, Stacking stacking) {
-        return new ProgramRules(null, null, 0, null, discount, null, cashback, promotions, pools, staff, stacking);
+        return new ProgramRules(null, null, 0, null, discount, null, cashback, promotions, pools, staff, stacking, null);
     }
 
     static ProgramRules plain() {
