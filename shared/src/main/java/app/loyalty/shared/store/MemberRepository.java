@@ -100,20 +100,27 @@ public final class MemberRepository {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(cardFromItem(item));
     }
 
+    /** The member's profile with a first card of the standard kind. */
     public TransactWriteItem enrol(Member member) {
+        return enrol(member, app.loyalty.shared.domain.discount.card.CardKind.STANDARD);
+    }
+
+    /** The member's profile with its first card, whose kind the profile keeps for the discount card. */
+    public TransactWriteItem enrol(Member member, String cardKind) {
         Map<String, AttributeValue> item = new HashMap<>(profileKey(member.memberId()));
         item.put("memberId", Attr.s(member.memberId()));
         item.put("programId", Attr.s(member.programId()));
         item.put("kind", Attr.s(member.kind().name()));
         item.put("status", Attr.s(member.status().name()));
         item.put("cardNumber", Attr.s(member.cardNumber()));
+        item.put(CardLevels.CARD_KIND, Attr.s(cardKind));
         item.put("enrolledAt", Attr.s(member.enrolledAt().toString()));
         item.put("enrolledBy", Attr.s(member.enrolledByMerchantId()));
         item.put("version", Attr.n(0));
         // Rolling figures purchases keep with atomic updates (see PurchaseStats): nested map paths need the maps.
         item.put("purchaseCount", Attr.n(0));
         item.put("totalSpend", Attr.n(0));
-        item.put("spendByMonth", AttributeValue.fromM(Map.of()));
+        item.put(MemberStats.SPEND_BY_DAY, AttributeValue.fromM(Map.of()));
         item.put("pointsByDay", AttributeValue.fromM(Map.of()));
         item.putAll(MemberFigures.initial());
         MemberProfile profile = member.profile();
@@ -143,6 +150,7 @@ public final class MemberRepository {
         item.put("programId", Attr.s(card.programId()));
         item.put("status", Attr.s(card.status().name()));
         item.put("issuedAt", Attr.s(card.issuedAt().toString()));
+        item.put("kind", Attr.s(card.kind()));
         // A colliding number fails the transaction instead of overwriting another member's card.
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
@@ -161,13 +169,14 @@ public final class MemberRepository {
                 .build()).build();
     }
 
-    /** Points the member at its new card, if it still holds the one being replaced. */
-    public TransactWriteItem switchCard(String memberId, String previousCard, String newCard) {
+    /** Points the member at its new card (and its kind), if it still holds the one being replaced. */
+    public TransactWriteItem switchCard(String memberId, String previousCard, String newCard, String newKind) {
         return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(profileKey(memberId))
-                .updateExpression("SET cardNumber = :new ADD #version :one")
+                .updateExpression("SET cardNumber = :new, " + CardLevels.CARD_KIND + " = :kind ADD #version :one")
                 .expressionAttributeNames(Map.of("#version", "version"))
                 .conditionExpression("cardNumber = :previous")
-                .expressionAttributeValues(Map.of(":new", Attr.s(newCard), ":previous", Attr.s(previousCard), ":one", Attr.n(1)))
+                .expressionAttributeValues(Map.of(":new", Attr.s(newCard), ":previous", Attr.s(previousCard), ":one", Attr.n(1),
+                        ":kind", Attr.s(newKind)))
                 .build()).build();
     }
 
@@ -191,6 +200,7 @@ public final class MemberRepository {
                 Card.Status.valueOf(Attr.string(item, "status")), Instant.parse(Attr.string(item, "issuedAt")),
                 Attr.optionalString(item, "blockedAt").map(Instant::parse).orElse(null),
                 Attr.optionalString(item, "blockReason").orElse(null),
-                Attr.optionalString(item, "replacedBy").orElse(null));
+                Attr.optionalString(item, "replacedBy").orElse(null),
+                Attr.optionalString(item, "kind").orElse(null));
     }
 }

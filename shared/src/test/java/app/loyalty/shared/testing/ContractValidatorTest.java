@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The contract check can fail: each kind of disagreement with openapi.yaml is reported. */
 class ContractValidatorTest {
     private static final ContractValidator CONTRACT = ContractValidator.repositoryContract();
-    private static final String CARD = "{\"cardNumber\":\"8000123456789018\",\"memberId\":\"mbr_1\",\"status\":\"active\","
+    private static final String CARD = "{\"cardNumber\":\"8000123456789018\",\"memberId\":\"mbr_1\",\"status\":\"active\",\"kind\":\"standard\","
             + "\"issuedAt\":\"2026-11-23T09:30:00Z\"}";
     private static final String NOT_FOUND = "{\"type\":\"https://api.loyalty.example/problems/not-found\","
             + "\"title\":\"Not found\",\"status\":404,\"detail\":\"Card 8000123456789018 not found\"}";

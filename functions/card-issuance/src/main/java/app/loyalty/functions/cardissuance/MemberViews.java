@@ -1,5 +1,6 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.member.Card;
@@ -31,7 +32,23 @@ final class MemberViews {
     record Consents(boolean sms, boolean email, boolean push) {
     }
 
-    record CardSummary(String cardNumber, String status) {
+    record CardSummary(String cardNumber, String status, String kind) {
+    }
+
+    /**
+     * The discount card at this moment (evaluated lazily: a level that lapsed while nothing was written shows as
+     * fallen). {@code keep}: spend this by the end of {@code by} or the level falls on {@code fallsOn}; {@code next}:
+     * spend this now to reach the next level. Absent parts do not apply (entry level, top level, other schemes).
+     */
+    record DiscountView(String scheme, int discountBp, int levelBp, String tier, LocalDate since, LocalDate graceUntil,
+                        long windowSpend, int windowDays, int graceDays, DiscountCard.Keep keep, DiscountCard.Next next,
+                        DiscountCard.NextTier nextTier) {
+        static DiscountView of(ProgramRules.Discount rules, DiscountCard.Evaluation evaluation) {
+            var state = evaluation.state();
+            return new DiscountView(rules.scheme().name(), evaluation.discountBp(), state.levelBp(), state.tier(),
+                    state.since(), state.graceUntil(), evaluation.windowSpend(), rules.windowDays(), rules.graceDays(),
+                    evaluation.keep(), evaluation.next(), evaluation.nextTier());
+        }
     }
 
     record BalanceView(long available, long pending, long expiringSoon, Instant expiringSoonBefore) {
@@ -39,23 +56,25 @@ final class MemberViews {
 
     record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
                       CardSummary card, BalanceView balance, String tier, int discountBp, long rollingSpend,
-                      String currency, Instant enrolledAt) {
+                      DiscountView discount, String currency, Instant enrolledAt) {
         /**
          * The view without personal data: what enrolment answers, because that answer is stored for replays and
          * PII may live only in the profile item. The caller sent the profile; GET /v1/members/{id} shows it.
          */
         MemberView withoutProfile() {
             return new MemberView(memberId, programId, kind, status, null, consents, card, balance, tier, discountBp,
-                    rollingSpend, currency, enrolledAt);
+                    rollingSpend, discount, currency, enrolledAt);
         }
     }
 
     /**
      * The member as shown. The balance comes from the profile's points figures, never from lots, and the card is the
      * profile's current one: a replacement moves the profile to the new, active card in the same transaction that
-     * blocks the old one, so the current card is active and needs no read.
+     * blocks the old one, so the current card is active and needs no read. The discount card is evaluated for now
+     * from the profile's spend by day and stored level ({@link DiscountCard#evaluate}); tier, discountBp and
+     * rollingSpend repeat its figures.
      */
-    MemberView view(Member member, Program program, PointsFigures figures, long rollingSpend) {
+    MemberView view(Member member, Program program, PointsFigures figures, String cardKind, DiscountCard.Evaluation card) {
         Instant now = clock.instant();
         Balance balance = figures.balanceAt(now, EXPIRING_SOON);
         ProgramRules rules = program.rules();
@@ -64,9 +83,9 @@ final class MemberViews {
                 member.status().name().toLowerCase(Locale.ROOT),
                 new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
                 new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
-                new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT)),
+                new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT), cardKind),
                 new BalanceView(balance.available(), balance.pending(), balance.expiringSoon(), now.plus(EXPIRING_SOON)),
-                rules.tierFor(rollingSpend).name(), rules.discount().discountBpFor(rollingSpend), rollingSpend,
+                card.state().tier(), card.discountBp(), card.windowSpend(), DiscountView.of(rules.discount(), card),
                 program.currency(), member.enrolledAt());
     }
 }

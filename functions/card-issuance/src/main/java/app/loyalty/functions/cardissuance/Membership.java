@@ -1,6 +1,8 @@
 package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.discount.card.CardKind;
+import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
@@ -16,10 +18,10 @@ import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
-import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 
@@ -48,7 +50,7 @@ final class Membership {
         this.views = new MemberViews(clock);
     }
 
-    record EnrolRequest(MemberProfile profile, ConsentsBody consents, String kind) {
+    record EnrolRequest(MemberProfile profile, ConsentsBody consents, String kind, String cardKind) {
     }
 
     /** Consents as sent: a channel left out (or null) has no consent. */
@@ -58,7 +60,8 @@ final class Membership {
         }
     }
 
-    record ReplaceCardRequest(String reason) {
+    /** {@code cardKind}: the replacement's kind; absent keeps the replaced card's kind. */
+    record ReplaceCardRequest(String reason, String cardKind) {
         static final List<String> REASONS = List.of("lost", "stolen", "damaged");
 
         ReplaceCardRequest {
@@ -69,15 +72,16 @@ final class Membership {
     }
 
     /** A card as a checkout sees it; the block fields are present only on a blocked card. */
-    record CardView(String cardNumber, String memberId, String status, Instant issuedAt, Instant blockedAt,
+    record CardView(String cardNumber, String memberId, String status, String kind, Instant issuedAt, Instant blockedAt,
                     String blockReason, String replacedBy) {
         static CardView of(Card card) {
             return new CardView(card.cardNumber(), card.memberId(), card.status().name().toLowerCase(Locale.ROOT),
-                    card.issuedAt(), card.blockedAt(), card.blockReason(), card.replacedBy());
+                    card.kind(), card.issuedAt(), card.blockedAt(), card.blockReason(), card.replacedBy());
         }
     }
 
-    record CardReplaced(String cardNumber, String memberId, String status, Instant issuedAt, String previousCardNumber) {
+    record CardReplaced(String cardNumber, String memberId, String status, String kind, Instant issuedAt,
+                        String previousCardNumber) {
     }
 
     ApiResponse enrol(ApiRequest request) {
@@ -96,7 +100,8 @@ final class Membership {
             }
             Program program = programs.find(caller.programId())
                     .orElseThrow(() -> new IllegalStateException("Authorized merchant's program is missing: " + caller.programId()));
-            Card card = Card.issue(CardNumber.generate(), Ids.newId("mbr"), program.programId(), now);
+            String cardKind = requireCardKind(program, body.cardKind() == null ? CardKind.STANDARD : body.cardKind());
+            Card card = Card.issue(CardNumber.generate(), Ids.newId("mbr"), program.programId(), cardKind, now);
             Member member = new Member(card.memberId(), program.programId(), kind, body.profile(),
                     body.consents() == null ? Consents.NONE : body.consents().toConsents(), Member.Status.ACTIVE,
                     card.cardNumber(), now, caller.merchantId());
@@ -108,9 +113,11 @@ final class Membership {
                                     "push", member.consents().push()))),
                     event("CardIssued", now, program.programId(), Map.of(
                             "memberId", member.memberId(), "merchantId", caller.merchantId(),
-                            "cardNumber", card.cardNumber(), "reason", "enrolment")));
-            return new IdempotentWriter.Write(201, views.view(member, program, PointsFigures.ZERO, 0).withoutProfile(),
-                    List.of(members.enrol(member), members.issueCard(card)), events);
+                            "cardNumber", card.cardNumber(), "cardKind", cardKind, "reason", "enrolment")));
+            DiscountCard.Evaluation discountCard = DiscountCard.evaluate(program.rules(), null, Map.of(), cardKind, now);
+            return new IdempotentWriter.Write(201,
+                    views.view(member, program, PointsFigures.ZERO, cardKind, discountCard).withoutProfile(),
+                    List.of(members.enrol(member, cardKind), members.issueCard(card)), events);
         });
     }
 
@@ -122,10 +129,9 @@ final class Membership {
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
         Program program = programs.find(state.member().programId()).orElseThrow(
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
-        long rollingSpend = MemberStats.rollingSpend(state.profileItem(), clock.instant(),
-                program.rules().discount().windowDays());
+        DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                rollingSpend));
+                CardLevels.cardKind(state.profileItem()), discountCard));
     }
 
     /**
@@ -137,13 +143,17 @@ final class Membership {
     }
 
     ApiResponse replaceCard(ApiRequest request) {
-        String reason = request.rawBody().isBlank() ? "lost"
-                : java.util.Objects.requireNonNullElse(request.body(ReplaceCardRequest.class).reason(), "lost");
+        ReplaceCardRequest body = request.rawBody().isBlank() ? new ReplaceCardRequest(null, null)
+                : request.body(ReplaceCardRequest.class);
+        String reason = java.util.Objects.requireNonNullElse(body.reason(), "lost");
         Caller caller = request.caller();
         return writer.execute(request, () -> {
             Card previous = activeCard(request);
             Instant now = clock.instant();
-            Card replacement = Card.issue(CardNumber.generate(), previous.memberId(), previous.programId(), now);
+            String kind = body.cardKind() == null ? previous.kind() : requireCardKind(programs.find(previous.programId())
+                    .orElseThrow(() -> new IllegalStateException("Card " + previous.cardNumber() + " names a missing program")),
+                    body.cardKind());
+            Card replacement = Card.issue(CardNumber.generate(), previous.memberId(), previous.programId(), kind, now);
             Card blocked = previous.blockedFor(replacement.cardNumber(), reason, now);
             List<DomainEvent> events = List.of(
                     event("CardReplaced", now, previous.programId(), Map.of(
@@ -152,12 +162,13 @@ final class Membership {
                             "reason", reason)),
                     event("CardIssued", now, previous.programId(), Map.of(
                             "memberId", previous.memberId(), "merchantId", caller.merchantId(),
-                            "cardNumber", replacement.cardNumber(), "reason", "replacement")));
+                            "cardNumber", replacement.cardNumber(), "cardKind", kind, "reason", "replacement")));
             return new IdempotentWriter.Write(201,
-                    new CardReplaced(replacement.cardNumber(), replacement.memberId(), "active", now, previous.cardNumber()),
+                    new CardReplaced(replacement.cardNumber(), replacement.memberId(), "active", kind, now,
+                            previous.cardNumber()),
                     List.of(members.blockCard(blocked),
                             members.issueCard(replacement),
-                            members.switchCard(previous.memberId(), previous.cardNumber(), replacement.cardNumber())),
+                            members.switchCard(previous.memberId(), previous.cardNumber(), replacement.cardNumber(), kind)),
                     events);
         });
     }
@@ -180,6 +191,20 @@ final class Membership {
             throw new ApiException(ProblemType.CARD_BLOCKED, "Card " + card.cardNumber() + " is blocked; use the member's current card");
         }
         return card;
+    }
+
+    /**
+     * A card kind the program knows: "standard" or one its discount names in fixedBpByCardKind. A kind the program
+     * does not price is refused (400) rather than silently given the standard percent.
+     */
+    private static String requireCardKind(Program program, String kind) {
+        var kinds = program.rules().discount().fixedBpByCardKind().keySet();
+        if (!CardKind.isWellFormed(kind) || !kind.equals(CardKind.STANDARD) && !kinds.contains(kind)) {
+            throw ApiException.validation("cardKind must be " + CardKind.STANDARD
+                    + (kinds.isEmpty() ? "" : " or one of " + new java.util.TreeSet<>(kinds))
+                    + " (the kinds the program's discount.fixedBpByCardKind names)");
+        }
+        return kind;
     }
 
     private static MemberKind parseKind(String kind) {

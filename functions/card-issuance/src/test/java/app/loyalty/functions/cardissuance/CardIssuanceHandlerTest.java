@@ -197,13 +197,13 @@ class CardIssuanceHandlerTest {
         Caller tiers = Caller.merchant("mch_t", "prg_tiers");
         String memberId = json(handler.handleRequest(post("POST /v1/members", tiers, "tier-key-0001", ENROL), null))
                 .get("memberId").asText();
-        // what purchase-accrual keeps on the profile: net spend by month; 2026-06 is outside the 90-day window
+        // what purchase-accrual keeps on the profile: net spend by UTC day; 2026-08-20 is outside the 90-day window
         context.dynamo().updateItem(b -> b.tableName(context.tableName())
                 .key(app.loyalty.shared.store.MemberRepository.profileKey(memberId))
-                .updateExpression("SET spendByMonth = :months")
-                .expressionAttributeValues(Map.of(":months", AttributeValue.fromM(Map.of(
-                        "2026-06", AttributeValue.fromN("50000"), "2026-10", AttributeValue.fromN("6000"),
-                        "2026-11", AttributeValue.fromN("4000"))))));
+                .updateExpression("SET spendByDay = :days")
+                .expressionAttributeValues(Map.of(":days", AttributeValue.fromM(Map.of(
+                        "2026-08-20", AttributeValue.fromN("50000"), "2026-10-05", AttributeValue.fromN("6000"),
+                        "2026-11-20", AttributeValue.fromN("4000"))))));
 
         JsonNode read = json(handler.handleRequest(
                 get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), tiers), null));
@@ -211,6 +211,36 @@ class CardIssuanceHandlerTest {
         assertThat(read.get("rollingSpend").asLong()).isEqualTo(10_000);
         assertThat(read.get("tier").asText()).isEqualTo("gold");
         assertThat(read.get("discountBp").asInt()).isEqualTo(500);
+    }
+
+    @Test
+    void readMember_countsALegacyMonthBucketOnItsLastDay_untilTheNextWriteConvertsIt() {
+        Instant now = clock.instant();
+        ProgramRules rules = new ProgramRules(null, null, 14, null,
+                new ProgramRules.Discount(ProgramRules.Discount.Scheme.CUMULATIVE, 0,
+                        List.of(new ProgramRules.Discount.Step(0, 0), new ProgramRules.Discount.Step(10_000, 500)), 90, 5000),
+                List.of(new ProgramRules.Tier("base", 0), new ProgramRules.Tier("gold", 10_000)));
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName())
+                        .create(new Program("prg_legacy", "Legacy", "EUR", rules, now, now, 1))).build());
+        Caller legacy = Caller.merchant("mch_l", "prg_legacy");
+        String memberId = json(handler.handleRequest(post("POST /v1/members", legacy, "legacy-key-0001", ENROL), null))
+                .get("memberId").asText();
+        // a profile written before the day figures: month buckets only. June (last day 30 June) is out of the window.
+        context.dynamo().updateItem(b -> b.tableName(context.tableName())
+                .key(app.loyalty.shared.store.MemberRepository.profileKey(memberId))
+                .updateExpression("SET spendByMonth = :months REMOVE spendByDay")
+                .expressionAttributeValues(Map.of(":months", AttributeValue.fromM(Map.of(
+                        "2026-06", AttributeValue.fromN("50000"), "2026-10", AttributeValue.fromN("6000"),
+                        "2026-11", AttributeValue.fromN("4000"))))));
+
+        JsonNode read = json(handler.handleRequest(
+                get("GET /v1/members/{memberId}", Map.of("memberId", memberId), Map.of(), legacy), null));
+
+        assertThat(read.get("rollingSpend").asLong()).isEqualTo(10_000);
+        assertThat(read.at("/discount/discountBp").asInt()).isEqualTo(500);
+        // October's 60.00 counts as spent on 31 October: it leaves the 90-day window on 29 January
+        assertThat(read.at("/discount/keep/by").asText()).isEqualTo("2027-01-28");
     }
 
     @Test

@@ -18,7 +18,12 @@ public final class PurchaseAccrualHandler extends ApiFunction {
     }
 
     public PurchaseAccrualHandler(AppContext context) {
-        this(new Purchases(context, Purchases.programCache(context)), new Returns(context));
+        this(context, Purchases.programCache(context));
+    }
+
+    /** One program cache for purchases and returns: a return re-evaluates the discount card under the same rules. */
+    private PurchaseAccrualHandler(AppContext context, app.loyalty.shared.store.ProgramCache programs) {
+        this(new Purchases(context, programs), new Returns(context, programs));
     }
 
     private PurchaseAccrualHandler(Purchases purchases, Returns returns) {

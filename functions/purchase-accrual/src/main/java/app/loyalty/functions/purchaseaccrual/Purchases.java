@@ -7,6 +7,7 @@ import app.loyalty.functions.purchaseaccrual.PurchaseView.Breakdown;
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
 import app.loyalty.shared.domain.earn.Adjustment;
+import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.domain.earn.BasketLine;
 import app.loyalty.shared.domain.earn.EarnCalculator;
 import app.loyalty.shared.domain.earn.EarnRules;
@@ -32,6 +33,7 @@ import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
@@ -168,8 +170,10 @@ final class Purchases {
         events.addAll(payment.events());
         change = change.plus(payment.figures());
         long dailyCap = rules.rulesFor(state.member().kind()).maxPointsPerDay();
-        MemberStats.recordPurchase(profileUpdate, profile, purchasedAt, amount, points,
-                dailyCap == EarnRules.NO_CAP ? null : dailyCap);
+        var spendByDay = MemberStats.recordPurchase(profileUpdate, profile, purchasedAt, amount, points,
+                dailyCap == EarnRules.NO_CAP ? null : dailyCap, now, program.rules().discount().windowDays());
+        var tierChanged = CardLevels.reevaluate(profileUpdate, profile, program.rules(), spendByDay, now,
+                DiscountCard.Reason.PURCHASE, memberId, program.programId());
         Balance balance = MemberFigures.apply(profileUpdate, profile, change, now).balanceAt(now, EXPIRING_SOON);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
 
@@ -201,6 +205,7 @@ final class Purchases {
             }
             events.add(Answers.event("PointsAccrued", now, program.programId(), accrued));
         }
+        tierChanged.ifPresent(events::add);
         // The answer is stored once, on the order marker, which outlives the idempotency record (24 h) and serves
         // retries under another key; the record refers to it.
         return new IdempotentWriter.Write(201, view, view, items, events,

@@ -7,6 +7,7 @@ import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.Money;
 import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.earn.LargestRemainder;
+import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.domain.earn.ProportionalReturn;
 import app.loyalty.shared.domain.earn.ReturnExceedsPurchaseException;
 import app.loyalty.shared.domain.ledger.Actor;
@@ -24,7 +25,9 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
+import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
+import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
@@ -56,11 +59,13 @@ final class Returns {
     private final MemberRepository members;
     private final OrderRepository orders;
     private final PointsRefunds refunds;
+    private final ProgramCache programs;
     private final IdempotentWriter writer;
     private final Clock clock;
     private final String table;
 
-    Returns(AppContext context) {
+    Returns(AppContext context, ProgramCache programs) {
+        this.programs = programs;
         this.clock = context.clock();
         this.table = context.tableName();
         this.members = new MemberRepository(context.dynamo(), context.tableName());
@@ -136,7 +141,12 @@ final class Returns {
             change = change.plus(refund.figures());
         }
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
-        MemberStats.recordReturn(profileUpdate, order.purchasedAt(), amount);
+        var rules = programs.find(order.programId()).orElseThrow(
+                () -> new IllegalStateException("Order " + orderId + " names a missing program")).rules();
+        var spendByDay = MemberStats.recordReturn(profileUpdate, state.profileItem(), order.purchasedAt(), amount, now,
+                rules.discount().windowDays());
+        CardLevels.reevaluate(profileUpdate, state.profileItem(), rules, spendByDay, now, DiscountCard.Reason.RETURN,
+                order.memberId(), order.programId()).ifPresent(events::add);
         Balance balance = MemberFigures.apply(profileUpdate, state.profileItem(), change, now)
                 .balanceAt(now, Purchases.EXPIRING_SOON);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(order.memberId())));

@@ -23,6 +23,7 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -251,7 +252,7 @@ class PurchaseAccrualHandlerTest {
         var profile = fixtures.profile(MEMBER);
         assertThat(Attr.number(profile, "purchaseCount")).isEqualTo(2);
         assertThat(Attr.number(profile, "totalSpend")).isEqualTo(3000);
-        assertThat(profile.get("spendByMonth").m().get("2026-11").n()).isEqualTo("3000");
+        assertThat(profile.get("spendByDay").m().get("2026-11-23").n()).isEqualTo("3000");
         assertThat(profile.get("pointsByDay").m().get("2026-11-23").n()).isEqualTo("35");
     }
 
@@ -259,15 +260,32 @@ class PurchaseAccrualHandlerTest {
     void purchase_createsTheFigureMaps_forAProfileEnrolledBeforeTheyExisted() {
         context.dynamo().updateItem(b -> b.tableName(context.tableName())
                 .key(app.loyalty.shared.store.MemberRepository.profileKey(MEMBER))
-                .updateExpression("REMOVE spendByMonth, pointsByDay, purchaseCount, totalSpend"));
+                .updateExpression("REMOVE spendByDay, pointsByDay, purchaseCount, totalSpend"));
 
         purchase(byMember("o-1", 1000));
         purchase(byMember("o-2", 500));
 
         var profile = fixtures.profile(MEMBER);
         assertThat(Attr.number(profile, "purchaseCount")).isEqualTo(2);
-        assertThat(profile.get("spendByMonth").m().get("2026-11").n()).isEqualTo("1500");
+        assertThat(profile.get("spendByDay").m().get("2026-11-23").n()).isEqualTo("1500");
         assertThat(profile.get("pointsByDay").m().get("2026-11-23").n()).isEqualTo("15");
+    }
+
+    @Test
+    void purchase_turnsLegacyMonthBucketsIntoDays_countingEachOnItsLastDay_andDropsThem() {
+        context.dynamo().updateItem(b -> b.tableName(context.tableName())
+                .key(app.loyalty.shared.store.MemberRepository.profileKey(MEMBER))
+                .updateExpression("SET spendByMonth = :months REMOVE spendByDay")
+                .expressionAttributeValues(Map.of(":months", AttributeValue.fromM(Map.of(
+                        "2025-10", AttributeValue.fromN("7000"), "2026-10", AttributeValue.fromN("4000"))))));
+
+        purchase(byMember("o-1", 1000));
+
+        var profile = fixtures.profile(MEMBER);
+        // 365-day window: October 2025 (counted on 31 October 2025) has left it; October 2026 has not
+        assertThat(profile.get("spendByDay").m()).containsOnlyKeys("2026-10-31", "2026-11-23");
+        assertThat(profile.get("spendByDay").m().get("2026-10-31").n()).isEqualTo("4000");
+        assertThat(profile).doesNotContainKey("spendByMonth");
     }
 
     @Test

@@ -223,13 +223,23 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     }
 
     /**
-     * The discount card: NONE, FIXED (one percentage for every member) or CUMULATIVE (the percentage of the
-     * highest step the member's spend over the last {@code windowDays} reaches, so it falls again when the
-     * member buys less). Also how much of a bill points may pay ({@code maxPointsPaymentBp}) and what a point is
-     * worth when it pays ({@code pointValue}).
+     * The discount card: NONE, FIXED (one percentage for every card, {@code fixedBpByCardKind} overriding it per card
+     * kind) or CUMULATIVE (levels: the highest step the member's net spend over the last {@code windowDays} days
+     * reaches, held {@code graceDays} past the day the window stops supporting it, then falling to what the window
+     * supports; see {@code app.loyalty.shared.domain.discount.card.DiscountCard} and docs/discount-cards.md). Under
+     * CUMULATIVE a card kind listed in {@code fixedBpByCardKind} gets that fixed percent instead of its level. Also
+     * how much of a bill points may pay ({@code maxPointsPaymentBp}) and what a point is worth when it pays
+     * ({@code pointValue}).
+     *
+     * <p>windowDays is at most {@value #MAX_WINDOW_DAYS}: the spend is kept per day on the member's profile item,
+     * one entry per day with spend inside the window, and the bound keeps that item small (at most ~400 entries).
      */
     public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
-                           PointValue pointValue) {
+                           PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays) {
+        public static final int MAX_WINDOW_DAYS = 400;
+        public static final int MAX_GRACE_DAYS = 365;
+        public static final int MAX_CARD_KINDS = 20;
+
         public enum Scheme { NONE, FIXED, CUMULATIVE }
 
         public record Step(long minSpend, int discountBp) {
@@ -260,6 +270,11 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, null);
         }
 
+        public Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
+                        PointValue pointValue) {
+            this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, pointValue, null, null);
+        }
+
         public Discount {
             if (scheme == null) {
                 throw new IllegalArgumentException("discount.scheme is required");
@@ -268,6 +283,20 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             windowDays = windowDays == null ? 365 : windowDays;
             maxPointsPaymentBp = maxPointsPaymentBp == null ? 5000 : maxPointsPaymentBp;
             pointValue = pointValue == null ? PointValue.ONE_TO_ONE : pointValue;
+            graceDays = graceDays == null ? 0 : graceDays;
+            fixedBpByCardKind = fixedBpByCardKind == null ? Map.of() : Map.copyOf(fixedBpByCardKind);
+            if (fixedBpByCardKind.size() > MAX_CARD_KINDS) {
+                throw new IllegalArgumentException("discount.fixedBpByCardKind has at most " + MAX_CARD_KINDS + " kinds");
+            }
+            if (fixedBpByCardKind.keySet().stream().anyMatch(kind -> !kind.matches("[a-z][a-z0-9-]{0,31}"))) {
+                throw new IllegalArgumentException("discount.fixedBpByCardKind keys are card kinds: lowercase, max 32");
+            }
+            if (fixedBpByCardKind.values().stream().anyMatch(bp -> bp == null || bp < 0 || bp > 10_000)) {
+                throw new IllegalArgumentException("discount.fixedBpByCardKind values are basis points 0..10000");
+            }
+            if (graceDays < 0 || graceDays > MAX_GRACE_DAYS) {
+                throw new IllegalArgumentException("discount.graceDays must be 0.." + MAX_GRACE_DAYS);
+            }
             steps = steps == null ? List.of() : steps.stream().sorted(Comparator.comparingLong(Step::minSpend)).toList();
             if (fixedBp < 0 || fixedBp > 10_000 || maxPointsPaymentBp < 0 || maxPointsPaymentBp > 10_000) {
                 throw new IllegalArgumentException("discount percentages are basis points 0..10000");
@@ -278,12 +307,15 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             if (steps.stream().anyMatch(s -> s.minSpend() < 0 || s.discountBp() < 0 || s.discountBp() > 10_000)) {
                 throw new IllegalArgumentException("discount.steps need minSpend >= 0 and discountBp 0..10000");
             }
-            if (windowDays < 1 || windowDays > 3650) {
-                throw new IllegalArgumentException("discount.windowDays must be 1..3650");
+            if (windowDays < 1 || windowDays > MAX_WINDOW_DAYS) {
+                throw new IllegalArgumentException("discount.windowDays must be 1.." + MAX_WINDOW_DAYS);
             }
         }
 
-        /** The discount a member with this rolling spend gets, in basis points. */
+        /**
+         * The percent the window's spend alone supports, in basis points, for a standard card: no grace, no card kind.
+         * The card's actual percent is {@code DiscountCard.evaluate}'s.
+         */
         public int discountBpFor(long rollingSpend) {
             return switch (scheme) {
                 case NONE -> 0;
