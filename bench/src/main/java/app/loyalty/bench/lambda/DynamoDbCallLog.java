@@ -6,6 +6,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
@@ -67,7 +68,7 @@ public final class DynamoDbCallLog implements ExecutionInterceptor {
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        if (!isDynamoDb(context.request())) {
+        if (!isDynamoDb(context.request()) || answeredInProcess(context.httpRequest())) {
             return;
         }
         List<ConsumedCapacity> consumed = switch (context.response()) {
@@ -101,10 +102,18 @@ public final class DynamoDbCallLog implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        if (!isDynamoDb(context.request())) {
+        if (!isDynamoDb(context.request()) || context.httpRequest().map(DynamoDbCallLog::answeredInProcess).orElse(false)) {
             return;
         }
         append(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + " failed 0 0");
+    }
+
+    /**
+     * Priming's in-memory client (shared's InMemoryDynamoDb) has an endpoint under the reserved .invalid domain and
+     * never reaches DynamoDB: its calls are not DynamoDB calls.
+     */
+    private static boolean answeredInProcess(SdkHttpRequest request) {
+        return request.host().endsWith(".invalid");
     }
 
     private static boolean isDynamoDb(SdkRequest request) {

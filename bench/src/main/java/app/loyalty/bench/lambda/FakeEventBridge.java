@@ -15,8 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * EventBridge's PutEvents (JSON 1.1) on loopback, for the event relay: accepts every entry, and answers a call with
- * no entries with EventBridge's ValidationException (the relay's priming call). Counts calls and entries.
+ * EventBridge's PutEvents (JSON 1.1) on loopback, for the event relay: accepts every entry whose detail is a JSON
+ * object, refuses the others one by one with EventBridge's MalformedDetail (the relay's priming sends only such
+ * entries), and answers a call with no entries with EventBridge's ValidationException. Counts calls and the entries
+ * accepted, i.e. the events published.
  */
 final class FakeEventBridge implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,12 +65,28 @@ final class FakeEventBridge implements AutoCloseable {
                         + "Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1\"}");
                 return;
             }
-            entries.addAndGet(count);
-            StringBuilder answer = new StringBuilder("{\"FailedEntryCount\":0,\"Entries\":[");
-            for (int i = 0; i < count; i++) {
-                answer.append(i == 0 ? "" : ",").append("{\"EventId\":\"").append(UUID.randomUUID()).append("\"}");
+            StringBuilder answer = new StringBuilder();
+            int failed = 0;
+            for (JsonNode entry : request.path("Entries")) {
+                answer.append(answer.isEmpty() ? "" : ",");
+                if (isJsonObject(entry.path("Detail").asText())) {
+                    entries.incrementAndGet();
+                    answer.append("{\"EventId\":\"").append(UUID.randomUUID()).append("\"}");
+                } else {
+                    failed++;
+                    answer.append("{\"ErrorCode\":\"MalformedDetail\",\"ErrorMessage\":\"Detail is malformed.\"}");
+                }
             }
-            reply(exchange, 200, answer.append("]}").toString());
+            answer.insert(0, "{\"FailedEntryCount\":" + failed + ",\"Entries\":[").append("]}");
+            reply(exchange, 200, answer.toString());
+        }
+    }
+
+    private static boolean isJsonObject(String detail) {
+        try {
+            return JSON.readTree(detail).isObject();
+        } catch (IOException malformed) {
+            return false;
         }
     }
 

@@ -43,8 +43,8 @@ final class ReportMarkdown {
                 .append(".\n\n");
 
         md.append("## Cold start, jar, classes (fresh JVM under the runtime interface client, medians)\n\n");
-        md.append("| function | jar | classes in jar | classes loaded to 1st response | init | 1st response | vs echo | 1st request |\n");
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| function | jar | classes in jar | classes loaded to 1st response | init | 1st response | vs echo | vs echo-pojo | 1st request |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Map<String, Object> row : rows) {
             Map<String, Object> cold = (Map<String, Object>) row.get("cold");
             long jar = ((Number) row.get("jarBytes")).longValue();
@@ -56,12 +56,14 @@ final class ReportMarkdown {
                     .append(" | ").append(floor ? count(classes) : mark(count(classes), classes <= TARGET_CLASSES))
                     .append(" | ").append(ms(cold.get("initMs")))
                     .append(" | ").append(ms(cold.get("firstResponseMs")))
-                    .append(" | ").append(floor ? ratio(cold.get("firstResponseVsEcho"))
-                            : mark(ratio(cold.get("firstResponseVsEcho")), (double) cold.get("firstResponseVsEcho") <= TARGET_COLD_RATIO))
+                    .append(" | ").append(ratio(cold.get("firstResponseVsEcho")))
+                    .append(" | ").append(floor ? ratio(cold.get("firstResponseVsEchoPojo"))
+                            : mark(ratio(cold.get("firstResponseVsEchoPojo")), (double) cold.get("firstResponseVsEchoPojo") <= TARGET_COLD_RATIO))
                     .append(" | ").append(ms(cold.get("firstRequestMs"))).append(" (").append(cold.get("firstRequest")).append(")")
                     .append(" |\n");
         }
-        md.append("\nTargets: jar <= 8 MiB, classes <= 4,000, first response <= 2.2x the echo (aim 1.5x); ✓ met, ✗ not.\n")
+        md.append("\nTargets: jar <= 8 MiB, classes <= 4,000, first response <= 2.2x the echo-pojo (aim 1.5x; the issue's echo ")
+                .append("was a RequestHandler<Map, Map> of 2,107 classes); ✓ met, ✗ not.\n")
                 .append("\"echo\" is a RequestStreamHandler copying its input (the floor: JVM plus runtime client); \"echo-pojo\" ")
                 .append("the same as a RequestHandler<Map, Map>, i.e. with the runtime client's own event deserialization.\n\n");
 
@@ -78,7 +80,7 @@ final class ReportMarkdown {
                 md.append("| ").append(firstOp ? row.get("function") : "")
                         .append(" | ").append(firstOp ? ms(primed.get("initAndPrimingMs")) : "")
                         .append(" | ").append(firstOp ? calls((Map<String, Object>) primed.get("primingCalls"))
-                                + putEvents(primed.get("primingPutEventsCalls")) : "")
+                                + putEvents(primed.get("primingPutEventsCalls"), primed.get("primingEventsPublished")) : "")
                         .append(" | ").append(op.get("operation"))
                         .append(" | ").append(ms(op.get("firstMs")))
                         .append(" | ").append(ms(op.get("warmP50Ms")))
@@ -93,7 +95,7 @@ final class ReportMarkdown {
                 firstOp = false;
             }
         }
-        md.append("\nTarget: the first request after priming within 2x the warm p50 (first operation of each function; the ")
+        md.append("\nTarget: the first request after priming within 2x the warm p50 (first operation of each function, median of report.rounds primed JVMs; the ")
                 .append("later operations' first calls follow the first one's warm-up). Read and write units are what DynamoDB ")
                 .append("Local reports for ReturnConsumedCapacity TOTAL, per request.\n\n");
 
@@ -171,9 +173,10 @@ final class ReportMarkdown {
         return list + (failed > 0 ? " (" + number(failed) + " failed)" : "");
     }
 
-    private static String putEvents(Object calls) {
+    private static String putEvents(Object calls, Object published) {
         long count = ((Number) calls).longValue();
-        return count == 0 ? "" : (" + " + count + " PutEvents");
+        long events = published == null ? 0 : ((Number) published).longValue();
+        return count == 0 ? "" : (" + " + count + " PutEvents (" + events + " events published)");
     }
 
     private static String mark(String value, boolean met) {

@@ -74,7 +74,7 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
     }
 
     /** A read-only request for {@link #primingRequests()}: an authorized GET of {@code rawPath} on {@code routeKey}. */
-    protected static APIGatewayV2HTTPEvent primingGet(String routeKey, Map<String, String> pathParameters, Caller caller) {
+    public static APIGatewayV2HTTPEvent primingGet(String routeKey, Map<String, String> pathParameters, Caller caller) {
         String path = routeKey.substring(routeKey.indexOf(' ') + 1);
         for (var parameter : pathParameters.entrySet()) {
             path = path.replace("{" + parameter.getKey() + "}", parameter.getValue());

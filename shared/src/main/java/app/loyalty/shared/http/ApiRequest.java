@@ -59,7 +59,7 @@ public final class ApiRequest {
         this.json = json;
     }
 
-    static ApiRequest from(APIGatewayV2HTTPEvent event, ObjectMapper json) {
+    public static ApiRequest from(APIGatewayV2HTTPEvent event, ObjectMapper json) {
         var context = event.getRequestContext();
         String requestId = context == null ? "unknown" : context.getRequestId();
         Map<String, Object> authorizer = context == null || context.getAuthorizer() == null

@@ -2,6 +2,7 @@ package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.RequestLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
@@ -16,16 +17,26 @@ public final class CardIssuanceHandler extends ApiFunction {
         this(AppContext.fromEnvironment());
     }
 
+    private final AppContext context;
+
     public CardIssuanceHandler(AppContext context) {
-        this(new Membership(context));
+        this(context, new Membership(context));
     }
 
-    private CardIssuanceHandler(Membership membership) {
+    private CardIssuanceHandler(AppContext context, Membership membership) {
         super(Map.of(
                 "POST /v1/members", Route.merchant(membership::enrol),
                 "GET /v1/members/{memberId}", Route.merchant(membership::readMember),
                 "GET /v1/cards/{cardNumber}", Route.merchant(membership::readCard),
                 "POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)));
+        this.context = context;
+    }
+
+    /** After the misses against the real table, the paths that find data and write: {@link CardIssuancePriming}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        CardIssuancePriming.prime(context, RequestLog.STDOUT);
     }
 
     /**

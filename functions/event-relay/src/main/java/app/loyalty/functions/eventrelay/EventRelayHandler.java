@@ -6,6 +6,7 @@ import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AwsClients;
 import app.loyalty.shared.runtime.Environment;
 import app.loyalty.shared.runtime.LambdaJson;
+import app.loyalty.shared.runtime.PrimingStep;
 import app.loyalty.shared.store.TableSchema;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
@@ -13,9 +14,8 @@ import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
-import software.amazon.awssdk.core.exception.SdkException;
+import com.fasterxml.jackson.databind.node.TextNode;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.model.EventBridgeException;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequest;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
@@ -24,11 +24,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.crac.Core;
@@ -74,6 +76,9 @@ public final class EventRelayHandler implements RequestStreamHandler, Resource {
         void pause(int attempt);
     }
 
+    /** Not JSON, so no event can carry it (see {@link #primePutEvents}). */
+    static final String UNDELIVERABLE_DETAIL = "{\"snapstart-priming\": this is not JSON, so it is never an event";
+
     private final EventBridgeClient eventBridge;
     private final String busName;
     private final Backoff backoff;
@@ -97,11 +102,8 @@ public final class EventRelayHandler implements RequestStreamHandler, Resource {
     }
 
     /**
-     * SnapStart priming without publishing anything: a batch holding only a TTL deletion (stream record parsing and
-     * the relay decision, nothing to send), then a PutEvents of no entries, which EventBridge refuses with a
-     * ValidationException after the whole client path has run (marshalling, signing, the connection, error
-     * unmarshalling). That refusal is the expected outcome; any other failure is logged and does not stop the
-     * snapshot, since priming only saves time.
+     * SnapStart priming without publishing anything: a batch holding only a TTL deletion through the stream entry
+     * (parsing, the relay decision, the response; nothing to send), then {@link #primePutEvents}.
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -113,23 +115,56 @@ public final class EventRelayHandler implements RequestStreamHandler, Resource {
                   "StreamViewType":"NEW_IMAGE"},"eventSourceARN":"arn:aws:dynamodb:eu-west-1:0:table/priming/stream/0"}]}
                 """;
         LambdaJson.prime(this, deletion.getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("priming", "PutEvents without entries");
-        try {
-            eventBridge.putEvents(PutEventsRequest.builder().entries(List.of()).build());
-            line.put("level", "INFO");
-            line.put("outcome", "accepted");
-        } catch (EventBridgeException refused) {
-            line.put("level", refused.statusCode() == 400 ? "INFO" : "WARN");
-            line.put("outcome", "refused with " + refused.statusCode() + " (400 is expected)");
-            line.put("message", refused.getMessage());
-        } catch (SdkException failed) {
-            line.put("level", "WARN");
-            line.put("outcome", "failed");
-            line.put("error", failed.getClass().getName());
-            line.put("message", failed.getMessage());
+        PrimingStep.run(log, "PutEvents of real-shaped entries with undeliverable details", this::primePutEvents);
+    }
+
+    /**
+     * The publishing path up to EventBridge and back, publishing nothing: a real-shaped INSERT record (an outbox of
+     * two events) is parsed, its events decoded and turned into entries by the relay's own code, and sent in one
+     * PutEvents, each with its detail replaced by text that is not JSON. Why nothing can be published: an event's
+     * detail is a JSON object inside the event EventBridge delivers, so a detail that does not parse cannot become an
+     * event; EventBridge refuses each such entry alone with the documented, non-retryable error code MalformedDetail
+     * (and the other entries of a call are unaffected, so every entry of this call carries the bad detail). Unlike a
+     * request-level refusal (an empty call, a bad bus name), this answers 200 with per-entry results, the shape the
+     * relay reads on every batch. Answers the error codes; an entry EventBridge did accept is a failure, logged.
+     */
+    List<String> primePutEvents() {
+        List<DomainEvent> outbox = List.of(
+                new DomainEvent(UUID.randomUUID().toString(), "PurchaseRecorded", Instant.EPOCH, "prg_priming",
+                        Map.of("memberId", "mbr_priming", "merchantId", "mch_priming", "orderId", "priming",
+                                "amount", 2500, "currency", "EUR", "pointsEarned", 25)),
+                new DomainEvent(UUID.randomUUID().toString(), "PointsAccrued", Instant.EPOCH, "prg_priming",
+                        Map.of("memberId", "mbr_priming", "merchantId", "mch_priming", "orderId", "priming",
+                                "points", 25, "status", "pending", "availableAt", "1970-01-15T00:00:00Z")));
+        StringBuilder items = new StringBuilder();
+        for (String encoded : Outbox.encode(outbox)) {
+            items.append(items.isEmpty() ? "" : ",").append("{\"S\":").append(new TextNode(encoded)).append('}');
         }
-        log.write(line);
+        String insert = """
+                {"Records":[{"eventID":"snapstart-priming","eventName":"INSERT","eventVersion":"1.1",
+                  "eventSource":"aws:dynamodb","awsRegion":"eu-west-1","dynamodb":{"ApproximateCreationDateTime":0,
+                  "Keys":{"PK":{"S":"PRIMING"},"SK":{"S":"PRIMING"}},
+                  "NewImage":{"PK":{"S":"PRIMING"},"SK":{"S":"PRIMING"},"outbox":{"L":[%s]}},
+                  "SequenceNumber":"0","SizeBytes":1,"StreamViewType":"NEW_IMAGE"},
+                  "eventSourceARN":"arn:aws:dynamodb:eu-west-1:0:table/priming/stream/0"}]}
+                """.formatted(items);
+        DynamodbEvent batch;
+        try {
+            batch = LambdaJson.read(new java.io.ByteArrayInputStream(insert.getBytes(StandardCharsets.UTF_8)),
+                    DynamodbEvent.class);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        List<PutEventsRequestEntry> entries = eventsToRelay(batch.getRecords().getFirst()).stream()
+                .map(this::entryFor)
+                .map(entry -> entry.toBuilder().detail(UNDELIVERABLE_DETAIL).build())
+                .toList();
+        List<PutEventsResultEntry> results = eventBridge.putEvents(PutEventsRequest.builder().entries(entries).build())
+                .entries();
+        if (results.stream().anyMatch(result -> result.errorCode() == null)) {
+            throw new IllegalStateException("EventBridge accepted a priming entry with a detail that is not JSON: " + results);
+        }
+        return results.stream().map(PutEventsResultEntry::errorCode).toList();
     }
 
     @Override

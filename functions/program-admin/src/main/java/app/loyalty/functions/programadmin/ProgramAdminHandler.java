@@ -10,10 +10,15 @@ import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.Json;
+import app.loyalty.shared.http.RequestLog;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.runtime.InMemoryDynamoDb;
+import app.loyalty.shared.runtime.Priming;
+import app.loyalty.shared.runtime.PrimingStep;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.ProgramRepository;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -21,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,11 +42,13 @@ public final class ProgramAdminHandler extends ApiFunction {
         this(AppContext.fromEnvironment());
     }
 
+    private final AppContext context;
+
     public ProgramAdminHandler(AppContext context) {
-        this(new ProgramAdmin(context));
+        this(context, new ProgramAdmin(context));
     }
 
-    private ProgramAdminHandler(ProgramAdmin admin) {
+    private ProgramAdminHandler(AppContext context, ProgramAdmin admin) {
         super(Map.of(
                 "POST /v1/programs", Route.operator(admin::createProgram),
                 "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
@@ -52,6 +60,39 @@ public final class ProgramAdminHandler extends ApiFunction {
                 "PATCH /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::update),
                 "GET /v1/programs/{programId}/reward-pools", Route.operator(admin.rewardPools::list),
                 DEFAULT_ROUTE_KEY, routeNotFound()));
+        this.context = context;
+    }
+
+    /** After the miss against the real table, the paths that find data and write: {@link #primeFoundPaths}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        primeFoundPaths(context, RequestLog.STDOUT);
+    }
+
+    /**
+     * SnapStart priming of a program that is found (its item mapped, the rules parsed and checked, the view rendered)
+     * and of a program creation that succeeds, against {@link InMemoryDynamoDb}, so nothing is written anywhere; then
+     * the creation's transaction goes to the real table, certain to be cancelled ({@link Priming#sendCancelled}).
+     * Answers the outcome of each step, in order (also logged).
+     */
+    static List<Object> primeFoundPaths(AppContext real, RequestLog log) {
+        Priming.Data data = Priming.data(real.clock().instant(), Ids.newId("prg"));
+        List<Object> outcomes = new ArrayList<>();
+        try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
+            ProgramAdmin admin = new ProgramAdmin(memory.context(real));
+            outcomes.add(PrimingStep.run(log, "GET /v1/programs/{programId}, found, in memory", () -> admin.readProgram(
+                    ApiRequest.from(primingGet("GET /v1/programs/{programId}",
+                            Map.of("programId", data.program().programId()), Caller.operator()), Json.MAPPER)).status()));
+            outcomes.add(PrimingStep.run(log, "POST /v1/programs, in memory", () -> admin.createProgram(ApiRequest.from(
+                    Priming.post("POST /v1/programs", Map.of(), Caller.operator(),
+                            "{\"name\": \"Priming\", \"currency\": \"EUR\", \"rules\": "
+                                    + Json.MAPPER.valueToTree(data.program().rules()) + "}"),
+                    Json.MAPPER)).status()));
+            outcomes.add(PrimingStep.run(log, "program transaction, cancelled by DynamoDB", () -> Priming.sendCancelled(
+                    real.dynamo(), real.tableName(), memory.transactions().getFirst())));
+        }
+        return outcomes;
     }
 
     /** A program lookup that finds nothing: GetItem, Jackson and the problem path, without writing. */

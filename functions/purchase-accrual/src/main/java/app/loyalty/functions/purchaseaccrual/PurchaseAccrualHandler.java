@@ -2,6 +2,7 @@ package app.loyalty.functions.purchaseaccrual;
 
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -17,19 +18,29 @@ public final class PurchaseAccrualHandler extends ApiFunction {
         this(AppContext.fromEnvironment());
     }
 
+    private final AppContext context;
+
     public PurchaseAccrualHandler(AppContext context) {
         this(context, Purchases.programCache(context));
     }
 
     /** One program cache for purchases and returns: a return re-evaluates the discount card under the same rules. */
     private PurchaseAccrualHandler(AppContext context, app.loyalty.shared.store.ProgramCache programs) {
-        this(new Purchases(context, programs), new Returns(context, programs));
+        this(context, new Purchases(context, programs), new Returns(context, programs));
     }
 
-    private PurchaseAccrualHandler(Purchases purchases, Returns returns) {
+    private PurchaseAccrualHandler(AppContext context, Purchases purchases, Returns returns) {
         super(Map.of(
                 "POST /v1/purchases", Route.merchant(purchases::record),
                 "POST /v1/purchases/{orderId}/returns", Route.merchant(returns::returnPurchase)));
+        this.context = context;
+    }
+
+    /** After the miss against the real table, a purchase that succeeds, in memory: {@link PurchasePriming}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        PurchasePriming.prime(context, RequestLog.STDOUT);
     }
 
     /**
