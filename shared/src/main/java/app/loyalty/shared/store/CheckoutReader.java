@@ -75,6 +75,10 @@ public final class CheckoutReader {
      */
     public record Read(Map<String, AttributeValue> profile, StoredPromoCode code, long memberUses,
                        Map<String, Long> poolSpent, List<Map<String, AttributeValue>> lotItems) {
+        /** The member the profile describes. */
+        public app.loyalty.shared.domain.member.Member member() {
+            return MemberRepository.memberFromItem(profile);
+        }
     }
 
     /**
@@ -166,6 +170,10 @@ public final class CheckoutReader {
      */
     public record Facts(MemberFacts member, Checkout.PromoCodeUse promoCode, Quote.NotApplied promoRefusal,
                         Map<String, Long> poolBudgetsLeft, String birthdayOccurrence) {
+        /** The same facts with the member's available points replaced (see {@link MemberFacts#withAvailablePoints}). */
+        public Facts withAvailablePoints(long points) {
+            return new Facts(member.withAvailablePoints(points), promoCode, promoRefusal, poolBudgetsLeft, birthdayOccurrence);
+        }
     }
 
     /**
@@ -240,6 +248,44 @@ public final class CheckoutReader {
     public static long staffDiscountUsed(Map<String, AttributeValue> profile, Instant now) {
         boolean thisMonth = MemberStats.monthOf(now).equals(Attr.optionalString(profile, STAFF_DISCOUNT_MONTH).orElse(null));
         return thisMonth ? Attr.optionalNumber(profile, STAFF_DISCOUNT_USED).orElse(0L) : 0;
+    }
+
+    /**
+     * Counts {@code amount} of staff discount given now into the profile update, under a condition that keeps the
+     * month's figure within {@code monthlyCap} (null: no cap) whatever concurrent purchases did since the read: the
+     * same month adds to the stored figure only if it is still at most cap - amount; a new month starts the figure,
+     * only if no other purchase started it meanwhile. A purchase that loses the race is prepared again and the engine
+     * cuts its staff discount to what is left.
+     */
+    public static void recordStaffDiscount(UpdateExpression update, Map<String, AttributeValue> profile, Instant now,
+                                           long amount, Long monthlyCap) {
+        String month = MemberStats.monthOf(now);
+        String monthName = update.name(STAFF_DISCOUNT_MONTH);
+        String usedName = update.name(STAFF_DISCOUNT_USED);
+        if (month.equals(Attr.optionalString(profile, STAFF_DISCOUNT_MONTH).orElse(null))) {
+            update.condition(monthName + " = " + update.value(Attr.s(month)));
+            if (monthlyCap != null) {
+                update.condition(usedName + " <= " + update.value(monthlyCap - amount));
+            }
+            update.set(usedName + " = " + usedName + " + " + update.value(amount));
+        } else {
+            Optional<String> before = Attr.optionalString(profile, STAFF_DISCOUNT_MONTH);
+            update.condition(before.isPresent() ? monthName + " = " + update.value(Attr.s(before.get()))
+                    : "attribute_not_exists(" + monthName + ")");
+            update.set(monthName + " = " + update.value(Attr.s(month)));
+            update.set(usedName + " = " + update.value(amount));
+        }
+    }
+
+    /**
+     * Marks the birthday {@code occurrence} (yyyy-mm-dd) as having had its bonus points, under the condition that it
+     * had not: two purchases in the birthday window cannot both credit them.
+     */
+    public static void recordBirthdayBonus(UpdateExpression update, String occurrence) {
+        String marker = update.name(BIRTHDAY_BONUS_FOR);
+        String value = update.value(Attr.s(occurrence));
+        update.condition("(attribute_not_exists(" + marker + ") OR " + marker + " <> " + value + ")");
+        update.set(marker + " = " + value);
     }
 
     /** The occurrence of the birthday nearest {@code today} (a 29 February birthday is 28 February in other years). */

@@ -39,6 +39,12 @@ public record MemberFacts(MemberKind kind, int cardDiscountBp, String tier, Set<
                 false);
     }
 
+    /** These facts with {@code points} available instead (a hold the caller checked already covers them). */
+    public MemberFacts withAvailablePoints(long points) {
+        return new MemberFacts(kind, cardDiscountBp, tier, tags, birthDate, points, staffDiscountUsedThisMonth,
+                pointsEarnedToday, birthdayBonusHad);
+    }
+
     /** A customer with nothing but a card discount and points: the common case, and the tests' shorthand. */
     public static MemberFacts customer(int cardDiscountBp, long availablePoints) {
         return new MemberFacts(MemberKind.CUSTOMER, cardDiscountBp, null, Set.of(), null, availablePoints, 0, 0);
