@@ -130,6 +130,21 @@ public final class CheckoutReader {
         return Optional.of(new Read(profile, stored, memberUses, spent, lots));
     }
 
+    /**
+     * The quote of an order for a member at {@code now}: the read, the facts, the checkout and the engine, as
+     * POST /v1/discounts/quote answers it. Empty when the member does not exist in {@code program}.
+     */
+    public Optional<Quote> quoteFor(Program program, String memberId, String merchantId, String orderId,
+                                    List<BasketLine> lines, List<Adjustment> adjustments, String promoCode,
+                                    Long pointsToSpend, Instant now) {
+        return read(memberId, program, promoCode, false)
+                .filter(read -> Attr.string(read.profile(), "programId").equals(program.programId()))
+                .map(read -> {
+                    Facts facts = facts(read, program, promoCode, merchantId, orderId, now, now);
+                    return quote(checkout(facts, program, orderId, lines, adjustments, pointsToSpend, now), facts);
+                });
+    }
+
     /** The code as stored (upper case), or null when none was entered or it cannot be a code. */
     public static String normalizedCode(String promoCode) {
         if (promoCode == null) {

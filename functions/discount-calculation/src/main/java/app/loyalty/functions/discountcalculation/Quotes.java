@@ -1,6 +1,5 @@
 package app.loyalty.functions.discountcalculation;
 
-import app.loyalty.shared.domain.discount.Checkout;
 import app.loyalty.shared.domain.discount.Quote;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
@@ -12,7 +11,6 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.QuoteViews.QuoteView;
 import app.loyalty.shared.runtime.AppContext;
-import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.CheckoutReader;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramCache;
@@ -49,14 +47,9 @@ final class Quotes {
             throw ApiException.validation("currency " + body.currency() + " is not the program currency " + program.currency());
         }
         String memberId = resolveMember(caller, body);
-        CheckoutReader.Read read = reader.read(memberId, program, body.promoCode(), false)
-                .filter(r -> Attr.string(r.profile(), "programId").equals(caller.programId()))
+        Quote quote = reader.quoteFor(program, memberId, caller.merchantId(), body.orderId(), body.basketLines(),
+                        body.basketAdjustments(), body.promoCode(), body.pointsToSpend(), now)
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
-        CheckoutReader.Facts facts = CheckoutReader.facts(read, program, body.promoCode(), caller.merchantId(),
-                body.orderId(), now, now);
-        Checkout checkout = CheckoutReader.checkout(facts, program, body.orderId(), body.basketLines(),
-                body.basketAdjustments(), body.pointsToSpend(), now);
-        Quote quote = CheckoutReader.quote(checkout, facts);
         return ApiResponse.json(200, QuoteView.of(body.orderId(), memberId, quote));
     }
 
