@@ -109,9 +109,16 @@ final class Fixtures {
     app.loyalty.shared.domain.discount.Quote quote(String programId, String memberId, String merchantId, String orderId,
                                                    List<app.loyalty.shared.domain.earn.BasketLine> lines,
                                                    String promoCode, Long pointsToSpend) {
+        return quote(programId, memberId, merchantId, orderId, lines, List.of(), promoCode, pointsToSpend);
+    }
+
+    app.loyalty.shared.domain.discount.Quote quote(String programId, String memberId, String merchantId, String orderId,
+                                                   List<app.loyalty.shared.domain.earn.BasketLine> lines,
+                                                   List<app.loyalty.shared.domain.earn.Adjustment> adjustments,
+                                                   String promoCode, Long pointsToSpend) {
         Program program = new ProgramRepository(context.dynamo(), context.tableName()).find(programId).orElseThrow();
         return new app.loyalty.shared.store.CheckoutReader(context.dynamo(), context.tableName()).quoteFor(program,
-                memberId, merchantId, orderId, lines, List.of(), promoCode, pointsToSpend, context.clock().instant())
+                memberId, merchantId, orderId, lines, adjustments, promoCode, pointsToSpend, context.clock().instant())
                 .orElseThrow();
     }
 
