@@ -71,10 +71,13 @@ import java.util.Objects;
 
 /**
  * POST /v1/purchases: a merchant's order earns points for a member. Reads: the card (when the purchase names one)
- * and the member's profile, whose figures give the balance without reading a lot; the program comes from the
- * container's cache. Then one transaction: order marker (unique per merchant, holding the answer), lot, ACCRUE
- * entry, the profile's figures and the idempotency record with the events. A retry is recognised by the failed
- * conditions of that transaction, never by a read before it.
+ * and, for a purchase with lines, the checkout's facts in one BatchGetItem ({@link CheckoutReader}: profile, promo
+ * code, pools; the profile's figures give the balance without reading a lot), from which the discount engine
+ * computes exactly what the order's quote said (docs/discounts.md, "Quote and purchase"); without lines the profile
+ * alone. The program comes from the container's cache. Then one transaction: order marker (unique per merchant,
+ * holding the answer), lot, ACCRUE entry, the profile's figures, the checkout's counters (promo code use, pool
+ * budgets, staff cap, birthday marker) and the idempotency record with the events. A retry is recognised by the
+ * failed conditions of that transaction, never by a read before it.
  */
 final class Purchases {
     static final Duration EXPIRING_SOON = Duration.ofDays(30);
