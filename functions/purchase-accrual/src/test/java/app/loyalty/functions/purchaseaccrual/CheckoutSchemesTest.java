@@ -245,6 +245,23 @@ class CheckoutSchemesTest {
     }
 
     @Test
+    void staffDiscount_startsAfreshInANewMonth() {
+        program("""
+                {"staff":{"bp":2000,"monthlyCap":1000}}""");
+        fixtures.memberBorn(MEMBER, PROGRAM, MemberKind.STAFF, null);
+        List<BasketLine> coat = List.of(new BasketLine("coat", "apparel", 1, 10_000));
+        JsonNode march = json(purchase(MEMBER, "o-1", coat, ""));
+        clock.advance(java.time.Duration.ofDays(25)); // 2026-04-04
+        Quote aprilQuote = quote(MEMBER, "o-2", coat, null, null);
+        JsonNode april = json(purchase(MEMBER, "o-2", coat, ""));
+
+        assertThat(march.at("/checkout/discount").asLong()).as("cut to the cap").isEqualTo(1000);
+        assertAppliesTheQuote(april, aprilQuote);
+        assertThat(april.at("/checkout/discount").asLong()).isEqualTo(1000);
+        assertThat(fixtures.profile(MEMBER).get(CheckoutReader.STAFF_DISCOUNT_MONTH).s()).isEqualTo("2026-04");
+    }
+
+    @Test
     void blindReward_spendsItsPoolsBudget_andNeverPassesIt() {
         program("""
                 {"rewardPools":[{"id":"lucky","chanceBp":10000,"budgetUnit":"POINTS","budget":120,
