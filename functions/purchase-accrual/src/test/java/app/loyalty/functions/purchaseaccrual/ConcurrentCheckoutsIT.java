@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link ConcurrentPurchasesIT} for why not moto): a promo code with 5 uses is used 5 times, never 6, the others
  * refused with 422; a blind pool never pays out more than its budget; a staff member's monthly cap is never passed.
  * Every count is a condition in the purchase's one transaction, and a purchase that loses a race is prepared again
- * from the new state.
+ * from the new state. On a loaded host a purchase may run out of attempts against the others and answer 409
+ * (nothing written, the client retries): the tests allow that and still check every count against what committed.
  */
 class ConcurrentCheckoutsIT {
     private static final String PROGRAM = "prg_00000000000000000077";
@@ -74,13 +75,16 @@ class ConcurrentCheckoutsIT {
 
         List<APIGatewayV2HTTPResponse> answers = runAll(purchases);
 
-        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(201, 422);
-        assertThat(answers.stream().filter(a -> a.getStatusCode() == 201)).hasSize(5)
-                .allSatisfy(a -> assertThat(json(a).at("/checkout/discount").asLong()).isEqualTo(400));
+        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).isSubsetOf(201, 422, 409);
+        List<APIGatewayV2HTTPResponse> used = answers.stream().filter(a -> a.getStatusCode() == 201).toList();
+        long outOfAttempts = answers.stream().filter(a -> a.getStatusCode() == 409).count();
+        assertThat(used).allSatisfy(a -> assertThat(json(a).at("/checkout/discount").asLong()).isEqualTo(400));
         assertThat(answers.stream().filter(a -> a.getStatusCode() == 422))
                 .allSatisfy(a -> assertThat(json(a).get("reason").asText()).isEqualTo("EXHAUSTED"));
-        assertThat(new PromoCodeRepository(context.dynamo(), context.tableName()).find(PROGRAM, "RACE").orElseThrow()
-                .uses()).isEqualTo(5);
+        assertThat((long) used.size()).as("never a sixth use").isLessThanOrEqualTo(5)
+                .as("all five used unless a purchase gave up on contention").isGreaterThanOrEqualTo(5 - outOfAttempts)
+                .isEqualTo(new PromoCodeRepository(context.dynamo(), context.tableName()).find(PROGRAM, "RACE")
+                        .orElseThrow().uses());
     }
 
     @Test
@@ -96,11 +100,15 @@ class ConcurrentCheckoutsIT {
 
         List<APIGatewayV2HTTPResponse> answers = runAll(purchases);
 
-        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(201);
-        long paidOut = answers.stream().mapToLong(a -> json(a).at("/checkout/credits/blind").asLong()).sum();
+        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).isSubsetOf(201, 409);
+        List<APIGatewayV2HTTPResponse> recorded = answers.stream().filter(a -> a.getStatusCode() == 201).toList();
+        long paidOut = recorded.stream().mapToLong(a -> json(a).at("/checkout/credits/blind").asLong()).sum();
         var pool = context.dynamo().getItem(GetItemRequest.builder().tableName(context.tableName())
                 .key(RewardPoolBudgets.key(PROGRAM, "lucky")).consistentRead(true).build()).item();
-        assertThat(paidOut).isEqualTo(120).isEqualTo(RewardPoolBudgets.spent(pool));
+        assertThat(paidOut).isEqualTo(RewardPoolBudgets.spent(pool)).isLessThanOrEqualTo(120);
+        if (recorded.size() >= 3) {
+            assertThat(paidOut).as("three purchases are enough to spend it all").isEqualTo(120);
+        }
     }
 
     @Test
@@ -115,10 +123,14 @@ class ConcurrentCheckoutsIT {
 
         List<APIGatewayV2HTTPResponse> answers = runAll(purchases);
 
-        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).containsOnly(201);
-        long given = answers.stream().mapToLong(a -> json(a).at("/checkout/discount").asLong()).sum();
-        assertThat(given).as("8.00 + 8.00 + 4.00, then nothing").isEqualTo(2000)
-                .isEqualTo(Attr.number(fixtures.profile("mbr_staff"), CheckoutReader.STAFF_DISCOUNT_USED));
+        assertThat(answers).extracting(APIGatewayV2HTTPResponse::getStatusCode).isSubsetOf(201, 409);
+        List<APIGatewayV2HTTPResponse> recorded = answers.stream().filter(a -> a.getStatusCode() == 201).toList();
+        long given = recorded.stream().mapToLong(a -> json(a).at("/checkout/discount").asLong()).sum();
+        assertThat(given).isEqualTo(Attr.number(fixtures.profile("mbr_staff"), CheckoutReader.STAFF_DISCOUNT_USED))
+                .isLessThanOrEqualTo(2000);
+        if (recorded.size() >= 3) {
+            assertThat(given).as("8.00 + 8.00 + 4.00, then nothing").isEqualTo(2000);
+        }
     }
 
     private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
