@@ -17,6 +17,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request"),
     POINTS_LIMIT_EXCEEDED(422, "points-limit-exceeded", "The request would pass a points limit"),
     POINTS_PAYMENT_NOT_COVERED(422, "points-payment-not-covered", "The points payment is not covered"),
+    PROMO_CODE_REFUSED(422, "promo-code-refused", "The promo code does not apply to this purchase"),
     INTERNAL(500, "internal", "Internal error");
 
     public static final String BASE_URI = "https://api.loyalty.example/problems/";

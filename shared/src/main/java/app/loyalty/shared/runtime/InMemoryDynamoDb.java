@@ -34,7 +34,7 @@ import java.util.Map;
 
 /**
  * A DynamoDB client for SnapStart priming that never leaves the process: the real SDK client (marshalling, signing,
- * the JSON protocol's unmarshalling of items) over an HTTP client that answers from memory. GetItem answers the items
+ * the JSON protocol's unmarshalling of items) over an HTTP client that answers from memory. GetItem and BatchGetItem answer the items
  * it was given (so priming walks the "found" paths: the mappers, the domain, the views); TransactWriteItems answers
  * success and keeps nothing, so priming can walk a whole write and its answer with nothing durable anywhere; any
  * other operation is refused with a ValidationException. The transactions asked for are kept as sent
@@ -48,7 +48,7 @@ public final class InMemoryDynamoDb implements AutoCloseable {
     private final List<String> operations = new ArrayList<>();
     private final DynamoDbClient client;
 
-    /** Serves these items (each with PK and SK) to GetItem. */
+    /** Serves these items (each with PK and SK) to GetItem and BatchGetItem. */
     public InMemoryDynamoDb(List<Map<String, AttributeValue>> served) {
         for (Map<String, AttributeValue> item : served) {
             items.put(keyOf(item.get(TableSchema.PK).s(), item.get(TableSchema.SK).s()), Map.copyOf(item));
@@ -107,9 +107,37 @@ public final class InMemoryDynamoDb implements AutoCloseable {
                         key.path(TableSchema.SK).path("S").asText()));
                 yield item == null ? EMPTY : itemResponse(item);
             }
+            case "BatchGetItem" -> batchGetResponse(request);
             case "TransactWriteItems" -> EMPTY;
             default -> null;
         };
+    }
+
+    /** The served items among each table's keys (one table per checkout read); none left unprocessed. */
+    private byte[] batchGetResponse(JsonNode request) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator json = LambdaJson.MAPPER.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("Responses");
+            var tables = request.path("RequestItems").fields();
+            while (tables.hasNext()) {
+                var table = tables.next();
+                json.writeArrayFieldStart(table.getKey());
+                for (JsonNode key : table.getValue().path("Keys")) {
+                    Map<String, AttributeValue> item = items.get(keyOf(key.path(TableSchema.PK).path("S").asText(),
+                            key.path(TableSchema.SK).path("S").asText()));
+                    if (item != null) {
+                        writeItem(json, item);
+                    }
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("UnprocessedKeys");
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     private static byte[] itemResponse(Map<String, AttributeValue> item) throws IOException {
@@ -188,7 +216,7 @@ public final class InMemoryDynamoDb implements AutoCloseable {
                     int status = answer == null ? 400 : 200;
                     if (answer == null) {
                         answer = ("{\"__type\":\"com.amazon.coral.validate#ValidationException\",\"message\":\""
-                                + "The in-memory priming client answers GetItem and TransactWriteItems only, not "
+                                + "The in-memory priming client answers GetItem, BatchGetItem and TransactWriteItems only, not "
                                 + target + "\"}").getBytes(StandardCharsets.UTF_8);
                     }
                     return HttpExecuteResponse.builder()

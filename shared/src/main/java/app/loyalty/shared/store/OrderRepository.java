@@ -54,16 +54,44 @@ public final class OrderRepository {
      * @param pointsBase          the part of the amount the points stand for, which returns reverse points in
      *                            proportion to (EarnCalculator.pointsBase; = amount for orders without uncounted
      *                            charges and for orders recorded before adjustments existed)
+     * @param discount            what the discount engine took off the order (lines and discountable adjustments);
+     *                            the order's money is {@code amount - discount} ({@link #paidAmount}), 0 for orders
+     *                            without a discount
+     * @param lineDiscounts       per line, what the engine took off it (empty: none), so a return by line refunds
+     *                            the line's net
      */
     public record Order(String merchantId, String orderId, String programId, String memberId, long amount,
                         String currency, List<Line> lines, long paidWithPoints, String promoCode, Instant purchasedAt,
                         Instant recordedAt, long points, String lotId, long returnedAmount, long reversedPoints,
                         long unrecoveredPoints, Map<String, Long> returnedQuantities, String contentHash,
-                        String response, List<Adjustment> adjustments, long pointsBase) {
+                        String response, List<Adjustment> adjustments, long pointsBase, long discount,
+                        List<Long> lineDiscounts) {
         public Order {
             lines = List.copyOf(lines);
             returnedQuantities = Map.copyOf(returnedQuantities);
             adjustments = List.copyOf(adjustments);
+            lineDiscounts = lineDiscounts == null ? List.of() : List.copyOf(lineDiscounts);
+        }
+
+        /** An order without a discount from the engine. */
+        public Order(String merchantId, String orderId, String programId, String memberId, long amount,
+                     String currency, List<Line> lines, long paidWithPoints, String promoCode, Instant purchasedAt,
+                     Instant recordedAt, long points, String lotId, long returnedAmount, long reversedPoints,
+                     long unrecoveredPoints, Map<String, Long> returnedQuantities, String contentHash,
+                     String response, List<Adjustment> adjustments, long pointsBase) {
+            this(merchantId, orderId, programId, memberId, amount, currency, lines, paidWithPoints, promoCode,
+                    purchasedAt, recordedAt, points, lotId, returnedAmount, reversedPoints, unrecoveredPoints,
+                    returnedQuantities, contentHash, response, adjustments, pointsBase, 0, List.of());
+        }
+
+        /** What the order cost after the engine's discount: what returns give back at most. */
+        public long paidAmount() {
+            return amount - discount;
+        }
+
+        /** What the engine took off line {@code index}. */
+        public long lineDiscount(int index) {
+            return lineDiscounts.isEmpty() ? 0 : lineDiscounts.get(index);
         }
 
         /** An order without adjustments: its points stand for its whole amount. */
@@ -178,6 +206,11 @@ public final class OrderRepository {
         if (order.pointsBase() != order.amount()) {
             item.put("pointsBase", Attr.n(order.pointsBase()));
         }
+        // Only discounted orders carry the engine's discount; an order without reads back 0 and no line discounts.
+        if (order.discount() != 0) {
+            item.put("discount", Attr.n(order.discount()));
+            item.put("lineDiscounts", AttributeValue.fromL(order.lineDiscounts().stream().map(Attr::n).toList()));
+        }
         return item;
     }
 
@@ -198,7 +231,9 @@ public final class OrderRepository {
                 Attr.number(item, "returnedAmount"), Attr.number(item, "reversedPoints"),
                 Attr.number(item, "unrecoveredPoints"), returned, Attr.string(item, "contentHash"),
                 Attr.string(item, "response"), adjustments, Attr.optionalNumber(item, "pointsBase")
-                        .orElse(Attr.number(item, "amount")));
+                        .orElse(Attr.number(item, "amount")), Attr.optionalNumber(item, "discount").orElse(0L),
+                item.containsKey("lineDiscounts")
+                        ? item.get("lineDiscounts").l().stream().map(v -> Long.parseLong(v.n())).toList() : List.of());
     }
 
     private static AttributeValue adjustmentItem(Adjustment adjustment) {

@@ -4,6 +4,8 @@ import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.store.ProgramCache;
+import app.loyalty.shared.store.ProgramRepository;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.Map;
 
 /**
  * Merchant routes of the checkout that decide what it charges: redemptions (points held for an order, captured when it
- * completes, cancelled, or lapsing by themselves). The discount quote joins them here.
+ * completes, cancelled, or lapsing by themselves), and the discount quote (what the checkout charges and why).
  */
 public final class DiscountCalculationHandler extends ApiFunction {
 
@@ -20,11 +22,17 @@ public final class DiscountCalculationHandler extends ApiFunction {
     }
 
     public DiscountCalculationHandler(AppContext context) {
-        this(new Redemptions(context));
+        this(context, new ProgramCache(new ProgramRepository(context.dynamo(), context.tableName()), context.clock()));
     }
 
-    private DiscountCalculationHandler(Redemptions redemptions) {
+    /** One program cache for quotes and redemptions: a container reads the program once per TTL for both. */
+    private DiscountCalculationHandler(AppContext context, ProgramCache programs) {
+        this(new Redemptions(context, programs), new Quotes(context, programs));
+    }
+
+    private DiscountCalculationHandler(Redemptions redemptions, Quotes quotes) {
         super(Map.of(
+                "POST /v1/discounts/quote", Route.merchant(quotes::quote),
                 "POST /v1/redemptions", Route.merchant(redemptions::hold),
                 "GET /v1/redemptions/{redemptionId}", Route.merchant(redemptions::read),
                 "POST /v1/redemptions/{redemptionId}/capture", Route.merchant(redemptions::capture),

@@ -25,7 +25,6 @@ import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramCache;
-import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.RedemptionStore;
 import app.loyalty.shared.store.RedemptionStore.StoredHold;
 import app.loyalty.shared.store.UpdateExpression;
@@ -58,12 +57,12 @@ final class Redemptions {
     private final Clock clock;
     private final String table;
 
-    Redemptions(AppContext context) {
+    Redemptions(AppContext context, ProgramCache programs) {
         this.clock = context.clock();
         this.table = context.tableName();
         this.members = new MemberRepository(context.dynamo(), context.tableName());
         this.holds = new RedemptionStore(context.dynamo(), context.tableName());
-        this.programs = new ProgramCache(new ProgramRepository(context.dynamo(), context.tableName()), clock);
+        this.programs = programs;
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
     }
 

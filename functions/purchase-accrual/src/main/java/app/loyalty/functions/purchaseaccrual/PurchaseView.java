@@ -3,6 +3,8 @@ package app.loyalty.functions.purchaseaccrual;
 import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.earn.Earning;
 import app.loyalty.shared.domain.ledger.Balance;
+import app.loyalty.shared.domain.discount.Quote;
+import app.loyalty.shared.http.QuoteViews;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -15,7 +17,30 @@ import java.util.List;
  */
 record PurchaseView(String orderId, String memberId, Amount total, long pointsEarned, Breakdown breakdown,
                     String status, Instant availableAt, Instant expiresAt, BalanceView balance, String promoCode,
-                    Instant purchasedAt, List<AdjustmentView> adjustments, JsonNode metadata, PointsPaid pointsPayment) {
+                    Instant purchasedAt, List<AdjustmentView> adjustments, JsonNode metadata, PointsPaid pointsPayment,
+                    Checkout checkout) {
+
+    /**
+     * What the discount engine applied (openapi.yaml: PurchaseRecorded.checkout), the same figures the quote of this
+     * order gave; absent for a purchase without lines (no basket to discount).
+     */
+    record Checkout(long discount, long amountDue, long pointsSpent, long amountToPay, List<QuoteViews.LineView> lines,
+                    Credits credits, List<QuoteViews.AppliedView> applied, List<QuoteViews.NotAppliedView> notApplied) {
+        static Checkout of(Quote quote) {
+            if (quote == null) {
+                return null;
+            }
+            return new Checkout(quote.totalDiscount(), quote.amountDue(), quote.points().applied(), quote.amountToPay(),
+                    QuoteViews.QuoteView.of("", "", quote).lines(),
+                    new Credits(quote.pointsEarned(), quote.bonusPoints(), quote.birthdayPoints(), quote.cashbackPoints(),
+                            quote.blindRewards().stream().mapToLong(Quote.BlindReward::points).sum()),
+                    QuoteViews.applied(quote), QuoteViews.notApplied(quote));
+        }
+    }
+
+    /** The points of the purchase's lot by where they come from; they add up to pointsEarned. */
+    record Credits(long earned, long bonus, long birthday, long cashback, long blind) {
+    }
 
     /** An adjustment as recorded (openapi.yaml: BasketAdjustment; the label normalized, absent when none). */
     record AdjustmentView(String kind, long amount, String label) {

@@ -5,6 +5,16 @@ import app.loyalty.functions.purchaseaccrual.PurchaseView.Amount;
 import app.loyalty.functions.purchaseaccrual.PurchaseView.BalanceView;
 import app.loyalty.functions.purchaseaccrual.PurchaseView.Breakdown;
 import app.loyalty.shared.domain.Ids;
+import app.loyalty.shared.domain.discount.Checkout;
+import app.loyalty.shared.domain.discount.CheckoutCalculator;
+import app.loyalty.shared.domain.discount.Quote;
+import app.loyalty.shared.domain.ledger.Accrual;
+import app.loyalty.shared.domain.member.MemberKind;
+import app.loyalty.shared.domain.redeem.PointsMoney;
+import app.loyalty.shared.store.Attr;
+import app.loyalty.shared.store.CheckoutReader;
+import app.loyalty.shared.store.PromoCodeRepository;
+import app.loyalty.shared.store.RewardPoolBudgets;
 import app.loyalty.shared.domain.Money;
 import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.discount.card.DiscountCard;
@@ -61,10 +71,13 @@ import java.util.Objects;
 
 /**
  * POST /v1/purchases: a merchant's order earns points for a member. Reads: the card (when the purchase names one)
- * and the member's profile, whose figures give the balance without reading a lot; the program comes from the
- * container's cache. Then one transaction: order marker (unique per merchant, holding the answer), lot, ACCRUE
- * entry, the profile's figures and the idempotency record with the events. A retry is recognised by the failed
- * conditions of that transaction, never by a read before it.
+ * and, for a purchase with lines, the checkout's facts in one BatchGetItem ({@link CheckoutReader}: profile, promo
+ * code, pools; the profile's figures give the balance without reading a lot), from which the discount engine
+ * computes exactly what the order's quote said (docs/discounts.md, "Quote and purchase"); without lines the profile
+ * alone. The program comes from the container's cache. Then one transaction: order marker (unique per merchant,
+ * holding the answer), lot, ACCRUE entry, the profile's figures, the checkout's counters (promo code use, pool
+ * budgets, staff cap, birthday marker) and the idempotency record with the events. A retry is recognised by the
+ * failed conditions of that transaction, never by a read before it.
  */
 final class Purchases {
     static final Duration EXPIRING_SOON = Duration.ofDays(30);
@@ -74,6 +87,7 @@ final class Purchases {
     private final OrderRepository orders;
     private final PointsPayments payments;
     private final IdempotentWriter writer;
+    private final CheckoutReader reader;
     private final Clock clock;
     private final String table;
 
@@ -85,6 +99,7 @@ final class Purchases {
         this.orders = new OrderRepository(context.dynamo(), context.tableName());
         this.payments = new PointsPayments(context.dynamo(), context.tableName());
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+        this.reader = new CheckoutReader(context.dynamo(), context.tableName());
     }
 
     static ProgramCache programCache(AppContext context) {
@@ -120,22 +135,62 @@ final class Purchases {
                     + " is not the program currency " + program.currency());
         }
         String memberId = resolveMember(caller, body);
-        // Paying with points spends lots, so they are read with the profile (one Query instead of one GetItem).
-        MemberRepository.MemberState state = (body.paid() > 0 ? members.loadWithOpenLots(memberId) : members.load(memberId))
-                .filter(s -> s.member().programId().equals(caller.programId()))
-                .orElseThrow(() -> ApiException.notFound("Member " + memberId));
-        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile = state.profileItem();
-
-        EarnRules rules = EarnRules.of(program);
         List<Line> lines = body.orderLines();
         List<Adjustment> adjustments = body.orderAdjustments();
         long amount = body.total().amount();
+        long paid = body.paid();
+        // A purchase with lines goes through the discount engine with the facts the quote uses (CheckoutReader: one
+        // BatchGetItem of the profile, the promo code and the pools; paying with points reads the open lots with the
+        // profile in one Query instead). Without lines there is no basket to discount: the profile alone, as before.
+        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile;
+        List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> lotItems;
+        MemberKind kind;
+        CheckoutReader.Facts facts = null;
+        Checkout checkout = null;
+        Quote quote = null;
+        if (lines.isEmpty()) {
+            MemberRepository.MemberState state = (paid > 0 ? members.loadWithOpenLots(memberId) : members.load(memberId))
+                    .filter(s -> s.member().programId().equals(caller.programId()))
+                    .orElseThrow(() -> ApiException.notFound("Member " + memberId));
+            profile = state.profileItem();
+            lotItems = state.lotItems();
+            kind = state.member().kind();
+        } else {
+            CheckoutReader.Read read = reader.read(memberId, program, body.promoCode(), paid > 0)
+                    .filter(r -> Attr.string(r.profile(), "programId").equals(caller.programId()))
+                    .orElseThrow(() -> ApiException.notFound("Member " + memberId));
+            profile = read.profile();
+            lotItems = read.lotItems();
+            kind = read.member().kind();
+            facts = CheckoutReader.facts(read, program, body.promoCode(), caller.merchantId(), body.orderId(), now,
+                    purchasedAt);
+            long pointsToSpend = PointsMoney.pointsFor(program.rules().discount().pointValue(), paid);
+            if (body.redemptionId() != null) {
+                // The hold's points are this order's (PointsPayments checks the hold covers them, live or captured).
+                facts = facts.withAvailablePoints(Math.max(facts.member().availablePoints(), pointsToSpend));
+            }
+            checkout = CheckoutReader.checkout(facts, program, body.orderId(), basket(lines), adjustments,
+                    paid > 0 ? pointsToSpend : null, now);
+            quote = CheckoutReader.quote(checkout, facts);
+            refuseRefusedPromoCode(quote, body.promoCode());
+        }
+
+        EarnRules rules = EarnRules.of(program);
+        long amountDue = quote == null ? amount : quote.amountDue();
         long earnedToday = MemberStats.pointsOnDay(profile, MemberStats.dayOf(purchasedAt));
-        Purchase purchase = new Purchase(state.member().kind(), basket(lines), adjustments,
-                Money.of(amount, program.currency()), Money.of(body.paid(), program.currency()), earnedToday,
-                purchasedAt, now);
+        Purchase purchase = quote == null
+                ? new Purchase(kind, basket(lines), adjustments, Money.of(amount, program.currency()),
+                        Money.of(paid, program.currency()), earnedToday, purchasedAt, now)
+                // What the points pay per the engine: a paidWithPoints that differs is refused below, after the
+                // payment's own checks, so their clearer refusals come first.
+                : netPurchase(checkout, quote, quote.points().appliedValue(), purchasedAt, now, kind, earnedToday);
         Earning earning = EarnCalculator.calculate(rules, purchase);
-        long points = earning.points();
+        if (quote != null && earning.points() != quote.pointsEarned()) {
+            throw new IllegalStateException("The purchase earns " + earning.points() + " points but its quote "
+                    + quote.pointsEarned() + ": the engine and the purchase must earn on the same net purchase");
+        }
+        // Everything the purchase credits is one lot: earned, multiplier bonus, birthday, cashback and blind points.
+        long points = quote == null ? earning.points() : quote.pointsCredited();
         PointsFigures figures = MemberFigures.read(profile);
         try {
             PointsLimits.requireAccrualWithin(points, figures.total());
@@ -155,7 +210,7 @@ final class Purchases {
             // Accruing needs no other lot: the new lot is a new item, and the balance comes from the figures.
             LedgerChange accrual = MemberLedger.empty(memberId, program.programId()).accrue(
                     new EntryMeta(entryId, now, Actor.merchant(caller.merchantId()), "purchase"),
-                    earning.toAccrual(caller.merchantId(), body.orderId()));
+                    new Accrual(points, caller.merchantId(), body.orderId(), earning.availableAt(), earning.expiresAt()));
             lot = accrual.changedLots().getFirst();
             entry = accrual.entry();
             change = PointsFigures.Change.added(lot, now);
@@ -164,13 +219,25 @@ final class Purchases {
             items.add(LedgerEntryItems.append(table, entry));
         }
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
-        PointsPayments.Payment payment = payments.pay(program, caller.merchantId(), memberId, profile, state.lotItems(),
-                body.orderId(), amount, body.paid(), body.redemptionId(), now, profileUpdate);
+        PointsPayments.Payment payment = payments.pay(program, caller.merchantId(), memberId, profile, lotItems,
+                body.orderId(), amountDue, paid, body.redemptionId(), now, profileUpdate);
+        if (quote != null && paid > 0 && quote.points().appliedValue() != paid) {
+            throw new ApiException(ProblemType.POINTS_PAYMENT_NOT_COVERED, "paidWithPoints " + paid + " is not what "
+                    + "points pay of this order: the quote applies " + quote.points().applied() + " points worth "
+                    + quote.points().appliedValue() + " (at most " + program.rules().discount().maxPointsPaymentBp()
+                    + " bp of the amount due " + amountDue + ", in whole points); send paidWithPoints = points.appliedValue",
+                    Map.of("reason", "quote", "pointsNeeded", quote.points().requested(),
+                            "pointsAvailable", quote.points().usable()));
+        }
         items.addAll(payment.items());
         events.addAll(payment.events());
         change = change.plus(payment.figures());
-        long dailyCap = rules.rulesFor(state.member().kind()).maxPointsPerDay();
-        var spendByDay = MemberStats.recordPurchase(profileUpdate, profile, purchasedAt, amount, points,
+        if (quote != null) {
+            applyCheckout(quote, facts, program, memberId, profile, now, profileUpdate, items);
+        }
+        long dailyCap = rules.rulesFor(kind).maxPointsPerDay();
+        long cappedPoints = quote == null ? points : quote.pointsEarned() + quote.bonusPoints();
+        var spendByDay = MemberStats.recordPurchase(profileUpdate, profile, purchasedAt, amountDue, cappedPoints,
                 dailyCap == EarnRules.NO_CAP ? null : dailyCap, now, program.rules().discount().windowDays());
         var tierChanged = CardLevels.reevaluate(profileUpdate, profile, program.rules(), spendByDay, now,
                 DiscountCard.Reason.PURCHASE, memberId, program.programId());
@@ -181,15 +248,18 @@ final class Purchases {
         PurchaseView view = new PurchaseView(body.orderId(), memberId, new Amount(amount, program.currency()), points,
                 Breakdown.of(earning.breakdown(), !adjustments.isEmpty()), status, lot == null ? null : lot.availableAt(),
                 lot == null ? null : lot.expiresAt(), BalanceView.of(balance), body.promoCode(), purchasedAt,
-                AdjustmentView.of(adjustments), body.metadata(), PurchaseView.PointsPaid.of(payment, program.currency()));
+                AdjustmentView.of(adjustments), body.metadata(), PurchaseView.PointsPaid.of(payment, program.currency()),
+                PurchaseView.Checkout.of(quote));
         // The metadata lives in the stored answer only: stored once, never in the event or the ledger.
         Order order = new Order(caller.merchantId(), body.orderId(), program.programId(), memberId, amount,
-                program.currency(), lines, body.paid(), body.promoCode(), purchasedAt, now, points,
+                program.currency(), lines, paid, body.promoCode(), purchasedAt, now, points,
                 lot == null ? null : lot.lotId(), 0, 0, 0, Map.of(), contentHash, Answers.write(view), adjustments,
-                EarnCalculator.pointsBase(rules, purchase));
+                EarnCalculator.pointsBase(rules, purchase), quote == null ? 0 : quote.totalDiscount(),
+                quote == null || quote.totalDiscount() == 0 ? List.of()
+                        : quote.lines().subList(0, lines.size()).stream().map(Quote.LineQuote::discount).toList());
         items.addFirst(orders.record(order));
         events.add(Answers.event("PurchaseRecorded", now, program.programId(),
-                recorded(caller, body, memberId, program.currency(), lines.size(), purchasedAt, points)));
+                recorded(caller, body, memberId, program.currency(), lines.size(), purchasedAt, points, quote)));
         if (lot != null) {
             Map<String, Object> accrued = new LinkedHashMap<>();
             accrued.put("memberId", memberId);
@@ -205,6 +275,10 @@ final class Purchases {
             }
             events.add(Answers.event("PointsAccrued", now, program.programId(), accrued));
         }
+        if (quote != null) {
+            events.addAll(PromotionsApplied.events(quote, program.programId(), caller.merchantId(), memberId,
+                    body.orderId(), now));
+        }
         tierChanged.ifPresent(events::add);
         // The answer is stored once, on the order marker, which outlives the idempotency record (24 h) and serves
         // retries under another key; the record refers to it.
@@ -212,8 +286,75 @@ final class Purchases {
                 OrderRepository.orderKey(caller.merchantId(), body.orderId()));
     }
 
+    /**
+     * The net purchase the engine earned on (CheckoutCalculator.netPurchase), at the purchase's own times; when the
+     * discounts leave less than nothing (a checkout coupon larger than the rest) a purchase of nothing, which earns 0.
+     */
+    private static Purchase netPurchase(Checkout checkout, Quote quote, long paid, Instant purchasedAt, Instant now,
+                                        MemberKind kind, long earnedToday) {
+        Purchase net = CheckoutCalculator.netPurchase(checkout, quote.lines(), paid, purchasedAt, now);
+        if (net != null) {
+            return net;
+        }
+        Money nothing = Money.zero(checkout.program().currency());
+        return new Purchase(kind, List.of(), List.of(), nothing, nothing, earnedToday, purchasedAt, now);
+    }
+
+    /**
+     * A promo code the engine refused for one of the code's own reasons (used up, the member's limit, out of its
+     * window, not for this member or basket) is a 422 and nothing is written: the checkout would otherwise charge a
+     * discount the purchase does not give. An unknown or switched-off code is only listed (it was free text before
+     * codes were stored), and a code that lost to the card (BETTER_WINS) or the maximum total discount is not refused.
+     */
+    private static void refuseRefusedPromoCode(Quote quote, String promoCode) {
+        if (promoCode == null) {
+            return;
+        }
+        for (Quote.NotApplied notApplied : quote.notApplied()) {
+            if (notApplied.kind() == Quote.Kind.PROMO_CODE && REFUSALS.contains(notApplied.reason())) {
+                throw new ApiException(ProblemType.PROMO_CODE_REFUSED, "Promo code " + promoCode + " does not apply: "
+                        + notApplied.message(), Map.of("reason", notApplied.reason().name(), "promoCode", promoCode));
+            }
+        }
+    }
+
+    private static final java.util.Set<Quote.Reason> REFUSALS = java.util.EnumSet.of(Quote.Reason.NOT_YET_VALID,
+            Quote.Reason.EXPIRED, Quote.Reason.EXHAUSTED, Quote.Reason.MEMBER_LIMIT, Quote.Reason.NOT_ELIGIBLE,
+            Quote.Reason.BELOW_MINIMUM, Quote.Reason.NO_ELIGIBLE_LINES);
+
+    /**
+     * What applying the quote adds to the purchase's transaction: the promo code's use (conditional on its limits),
+     * each blind reward's spend of its pool's budget (conditional on the budget), the staff discount of the month
+     * (conditional on the cap) and the birthday marker (conditional on not having had this birthday's bonus). A
+     * condition that fails because a concurrent purchase took the last of something makes the writer prepare the
+     * purchase again from the new state: the code is then refused (422), the pool or the cap cut to what is left.
+     */
+    private void applyCheckout(Quote quote, CheckoutReader.Facts facts, Program program, String memberId,
+                               Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile,
+                               Instant now, UpdateExpression profileUpdate, List<TransactWriteItem> items) {
+        for (Quote.Applied applied : quote.applied()) {
+            switch (applied.kind()) {
+                case PROMO_CODE -> items.addAll(PromoCodeRepository.use(table, program.programId(),
+                        facts.promoCode().code(), memberId));
+                case STAFF -> CheckoutReader.recordStaffDiscount(profileUpdate, profile, now, applied.amount(),
+                        program.rules().staff().monthlyCap());
+                default -> {
+                }
+            }
+        }
+        for (Quote.BlindReward reward : quote.blindRewards()) {
+            long spent = reward.points() + reward.amount();
+            long budget = program.rules().rewardPools().stream().filter(p -> p.id().equals(reward.poolId()))
+                    .findFirst().orElseThrow().budget();
+            items.add(RewardPoolBudgets.spend(table, program.programId(), reward.poolId(), spent, budget));
+        }
+        if (quote.birthdayPoints() > 0) {
+            CheckoutReader.recordBirthdayBonus(profileUpdate, facts.birthdayOccurrence());
+        }
+    }
+
     private static Map<String, Object> recorded(Caller caller, PurchaseRequest body, String memberId, String currency,
-                                                int lineCount, Instant purchasedAt, long points) {
+                                                int lineCount, Instant purchasedAt, long points, Quote quote) {
         Map<String, Object> recorded = new LinkedHashMap<>();
         recorded.put("memberId", memberId);
         recorded.put("merchantId", caller.merchantId());
@@ -226,6 +367,10 @@ final class Purchases {
         recorded.put("pointsEarned", points);
         if (body.promoCode() != null) {
             recorded.put("promoCode", body.promoCode());
+        }
+        if (quote != null && quote.totalDiscount() > 0) {
+            recorded.put("discount", quote.totalDiscount());
+            recorded.put("amountDue", quote.amountDue());
         }
         return recorded;
     }

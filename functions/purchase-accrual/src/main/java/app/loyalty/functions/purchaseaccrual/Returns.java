@@ -58,8 +58,8 @@ import java.util.TreeMap;
 final class Returns {
     private final MemberRepository members;
     private final OrderRepository orders;
-    private final ProgramCache programs;
     private final PointsRefunds refunds;
+    private final ProgramCache programs;
     private final IdempotentWriter writer;
     private final Clock clock;
     private final String table;
@@ -135,7 +135,7 @@ final class Returns {
         }
         // An order paid partly with points gets its share of them back, and that share of the money (docs/ledger.md).
         PointsRefunds.Refund refund = refunds.refund(caller.merchantId(), order.memberId(), order.programId(), orderId,
-                order.amount(), order.paidWithPoints(), order.returnedAmount(), totalReturned, now).orElse(null);
+                order.paidAmount(), order.paidWithPoints(), order.returnedAmount(), totalReturned, now).orElse(null);
         if (refund != null) {
             items.addAll(refund.items());
             change = change.plus(refund.figures());
@@ -153,7 +153,7 @@ final class Returns {
 
         ReturnView view = new ReturnView(orderId, body.returnId(), order.memberId(),
                 new Amount(amount, order.currency()), new Amount(totalReturned, order.currency()),
-                new Amount(order.amount() - totalReturned, order.currency()), toReverse, reversal,
+                new Amount(order.paidAmount() - totalReturned, order.currency()), toReverse, reversal,
                 order.points(), target, BalanceView.of(balance), ReturnView.PointsRefund.of(refund, order.currency()));
         String response = Answers.write(view);
         items.addFirst(orders.recordReturnTotals(order, totalReturned, target,
@@ -202,14 +202,19 @@ final class Returns {
 
     /** The order's return state after {@code amount} more comes back; 409 beyond what is left of the order. */
     private static ProportionalReturn.Step returnOf(Order order, long amount) {
-        ProportionalReturn before = new ProportionalReturn(order.points(), Money.of(order.amount(), order.currency()),
+        // A discounted order returns at most what it cost after the discount (Order.paidAmount).
+        if (order.paidAmount() <= 0) {
+            throw new ApiException(ProblemType.CONFLICT, "Order " + order.orderId() + " cost nothing after its discounts: "
+                    + "there is nothing to return", Map.of("orderId", order.orderId(), "returnableAmount", 0));
+        }
+        ProportionalReturn before = new ProportionalReturn(order.points(), Money.of(order.paidAmount(), order.currency()),
                 Money.of(order.returnedAmount(), order.currency()), order.pointsBase());
         try {
             return before.returnAmount(Money.of(amount, order.currency()));
         } catch (ReturnExceedsPurchaseException e) {
             long returnable = e.returnable().minorUnits();
             throw new ApiException(ProblemType.CONFLICT, "Return of " + amount + " exceeds what is left of order "
-                    + order.orderId() + ": " + returnable + " of " + order.amount() + " " + order.currency()
+                    + order.orderId() + ": " + returnable + " of " + order.paidAmount() + " " + order.currency()
                     + " (already returned " + order.returnedAmount() + ")",
                     Map.of("orderId", order.orderId(), "returnableAmount", returnable));
         }
@@ -219,13 +224,19 @@ final class Returns {
      * The price of returned units, taken from the order's lines: the n-th unit of a SKU returned is priced as the
      * n-th unit bought (lines in order), so several returns by line add up to what the lines cost. A line's price is
      * what was paid for it: its total less its share of the order's coupons ({@link #couponShares}), spread over its
-     * units without drift (units 1..k carry floor(k x share / quantity) of it). Updates {@code returnedQuantities}.
+     * units without drift (units 1..k carry floor(k x share / quantity) of it). The discount engine's discount on the
+     * line (Order.lineDiscount) is taken off the same way, so a discounted line refunds its net. Updates
+     * {@code returnedQuantities}.
      */
     private static long priceLines(Order order, List<ReturnRequest.ReturnLine> lines, Map<String, Long> returnedQuantities) {
         if (order.lines().isEmpty()) {
             throw ApiException.validation("Order " + order.orderId() + " was recorded without lines: return by amount");
         }
         long[] couponShares = couponShares(order);
+        for (int i = 0; i < couponShares.length; i++) {
+            // What the line cost: its total less its coupon share and the engine's discount, never below nothing.
+            couponShares[i] = Math.min(order.lines().get(i).total(), couponShares[i] + order.lineDiscount(i));
+        }
         long amount = 0;
         for (ReturnRequest.ReturnLine line : lines) {
             List<Line> bought = order.lines().stream().filter(l -> l.sku().equals(line.sku())).toList();

@@ -73,6 +73,17 @@ class DynamoDbCallsTest {
     }
 
     @Test
+    void purchaseWithABasket_isOneBatchGetAndOneTransaction_asTheQuote() {
+        APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/purchases", MERCHANT, key(), """
+                {"memberId":"%s","orderId":"o-basket","total":{"amount":1000,"currency":"EUR"},"promoCode":"SUMMER",
+                 "lines":[{"sku":"a","category":"c","quantity":2,"unitPrice":500}]}""".formatted(MEMBER)), null);
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(counter.calls()).as("profile, promo code and its member counter in one read")
+                .containsExactly("BatchGetItem", "TransactWriteItems");
+    }
+
+    @Test
     void returnByLine_isTheOrderTheMembersOpenLotsAndOneTransaction() {
         handler.handleRequest(post("POST /v1/purchases", MERCHANT, key(), """
                 {"memberId":"%s","orderId":"o-lines","total":{"amount":1000,"currency":"EUR"},

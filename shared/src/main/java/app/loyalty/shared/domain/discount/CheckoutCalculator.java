@@ -15,6 +15,7 @@ import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.program.ProgramRules;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -55,6 +56,45 @@ public final class CheckoutCalculator {
         return new Run(checkout).quote();
     }
 
+    /**
+     * The purchase the earn rules see once this checkout's discounts are taken: each line at its net (quantity 1, so a
+     * net that does not divide by the quantity stays exact), the discountable adjustments at their net and the others
+     * as sent, the total their sum, and {@code paidWithPoints} of it paid with points. The engine earns on it, and the
+     * purchase records its lot from it, so both earn alike. Null when the discounts leave less than nothing (a
+     * checkout coupon larger than what the discounts left): such an order earns nothing.
+     *
+     * @param itemQuotes {@link Quote#lines()}: the basket lines, then the discountable adjustments, in order
+     */
+    public static Purchase netPurchase(Checkout checkout, List<Quote.LineQuote> itemQuotes, long paidWithPoints,
+                                       Instant purchasedAt, Instant earnedAt) {
+        List<BasketLine> lines = new ArrayList<>(checkout.lines().size());
+        for (int i = 0; i < checkout.lines().size(); i++) {
+            BasketLine line = checkout.lines().get(i);
+            lines.add(new BasketLine(line.sku(), line.category(), 1, itemQuotes.get(i).net()));
+        }
+        List<Adjustment> adjustments = new ArrayList<>(checkout.adjustments().size());
+        int next = lines.size();
+        for (Adjustment adjustment : checkout.adjustments()) {
+            adjustments.add(isDiscountable(checkout.program().rules(), adjustment)
+                    ? new Adjustment(adjustment.kind(), itemQuotes.get(next++).net(), adjustment.label()) : adjustment);
+        }
+        long total = Adjustment.sum(adjustments);
+        for (BasketLine line : lines) {
+            total = Math.addExact(total, line.lineTotal());
+        }
+        if (total < 0) {
+            return null;
+        }
+        String currency = checkout.program().currency();
+        return new Purchase(checkout.member().kind(), lines, adjustments, Money.of(total, currency),
+                Money.of(Math.min(paidWithPoints, total), currency), checkout.member().pointsEarnedToday(), purchasedAt,
+                earnedAt);
+    }
+
+    private static boolean isDiscountable(ProgramRules rules, Adjustment adjustment) {
+        return rules.stacking().discountableAdjustments().contains(adjustment.kind()) && adjustment.amount() > 0;
+    }
+
     /** A discountable item: a basket line ({@code adjustment} null) or a discountable adjustment. */
     private record Item(String sku, String category, Adjustment.Kind adjustment, long quantity, long amount) {
         boolean isLine() {
@@ -86,7 +126,7 @@ public final class CheckoutCalculator {
                 items.add(new Item(line.sku(), line.category(), null, line.quantity(), line.lineTotal()));
             }
             for (Adjustment adjustment : checkout.adjustments()) {
-                if (rules.stacking().discountableAdjustments().contains(adjustment.kind()) && adjustment.amount() > 0) {
+                if (isDiscountable(rules, adjustment)) {
                     items.add(new Item(adjustment.label() == null ? adjustment.kind().name() : adjustment.label(), null,
                             adjustment.kind(), 1, adjustment.amount()));
                 }
@@ -119,7 +159,7 @@ public final class CheckoutCalculator {
                 lineQuotes.add(new Quote.LineQuote(item.sku(), item.category(), item.adjustment(), item.amount(),
                         item.amount() - remaining[i], remaining[i]));
             }
-            Credits credits = credits(points.appliedValue());
+            Credits credits = credits(lineQuotes, points.appliedValue());
             return new Quote(checkout.program().currency(), lineQuotes, subtotal, discountable, totalDiscount, amountDue,
                     points, amountDue - points.appliedValue(), credits.earned, credits.bonus, birthdayPoints,
                     credits.cashback, blindRewards, applied, notApplied);
@@ -197,7 +237,10 @@ public final class CheckoutCalculator {
                     take(Kind.BIRTHDAY, promotion.id(), percentShares(i -> true, i -> promotion.discountBp()),
                             "birthday: " + off(promotion.discountBp()));
                 }
-                if (promotion.bonusPoints() > 0) {
+                if (promotion.bonusPoints() > 0 && member.birthdayBonusHad()) {
+                    notApplied.add(new NotApplied(Kind.BIRTHDAY, promotion.id(), Reason.ALREADY_GRANTED,
+                            "the birthday bonus points of this birthday were already credited"));
+                } else if (promotion.bonusPoints() > 0) {
                     birthdayPoints = Math.addExact(birthdayPoints, promotion.bonusPoints());
                     applied.add(new Applied(Kind.BIRTHDAY, promotion.id(), 0, promotion.bonusPoints(), "birthday bonus points"));
                 }
@@ -468,7 +511,7 @@ public final class CheckoutCalculator {
         private record Credits(long earned, long bonus, long cashback) {
         }
 
-        private Credits credits(long paidWithPoints) {
+        private Credits credits(List<Quote.LineQuote> itemQuotes, long paidWithPoints) {
             List<BasketLine> netLines = new ArrayList<>();
             for (int i = 0; i < checkout.lines().size(); i++) {
                 BasketLine line = checkout.lines().get(i);
@@ -476,11 +519,12 @@ public final class CheckoutCalculator {
             }
             long linesNet = Shares.sum(netLines.stream().mapToLong(BasketLine::lineTotal).toArray());
             long paidWithMoney = linesNet - Math.min(paidWithPoints, linesNet);
-            String currency = checkout.program().currency();
             EarnRules earnRules = EarnRules.of(checkout.program());
-            Earning earning = EarnCalculator.calculate(earnRules, new Purchase(member.kind(), netLines,
-                    Money.of(linesNet, currency), Money.of(linesNet - paidWithMoney, currency),
-                    member.pointsEarnedToday(), checkout.now()));
+            Purchase net = netPurchase(checkout, itemQuotes, paidWithPoints, checkout.now(), checkout.now());
+            if (net == null) {
+                return new Credits(0, 0, 0);
+            }
+            Earning earning = EarnCalculator.calculate(earnRules, net);
             if (linesNet == 0) {
                 return new Credits(earning.points(), 0, 0);
             }

@@ -37,11 +37,14 @@ public record Quote(String currency, List<LineQuote> lines, long subtotal, long 
     /** Where a discount, a payment or points come from. */
     public enum Kind { INSTANT_REWARD, BIRTHDAY, CARD, STAFF, PROMO_CODE, BLIND_REWARD, MULTIPLIER, CASHBACK, POINTS }
 
-    /** Why something did not apply (a promo code's own reasons are {@link PromoCode.Refusal}'s names). */
+    /**
+     * Why something did not apply (a promo code's own reasons are {@link PromoCode.Refusal}'s names; UNKNOWN is a code
+     * the program does not have, or has switched off, which only the caller reading storage can tell).
+     */
     public enum Reason {
-        NOT_YET_VALID, EXPIRED, EXHAUSTED, MEMBER_LIMIT, BELOW_MINIMUM, NOT_ELIGIBLE, NO_ELIGIBLE_LINES,
+        UNKNOWN, NOT_YET_VALID, EXPIRED, EXHAUSTED, MEMBER_LIMIT, BELOW_MINIMUM, NOT_ELIGIBLE, NO_ELIGIBLE_LINES,
         NOT_COMBINABLE, MAX_TOTAL_DISCOUNT, STAFF_CAP_REACHED, CONDITION_NOT_MET, OUTSIDE_BIRTHDAY_WINDOW, NOT_DRAWN,
-        BUDGET_EXHAUSTED, SKU_NOT_IN_BASKET, POINTS_LIMITED
+        BUDGET_EXHAUSTED, SKU_NOT_IN_BASKET, POINTS_LIMITED, ALREADY_GRANTED
     }
 
     /**
@@ -72,6 +75,14 @@ public record Quote(String currency, List<LineQuote> lines, long subtotal, long 
     }
 
     public record NotApplied(Kind kind, String id, Reason reason, String message) {
+    }
+
+    /** This quote with one more thing that did not apply (the caller's own finding, e.g. an unknown promo code). */
+    public Quote withNotApplied(NotApplied more) {
+        List<NotApplied> all = new java.util.ArrayList<>(notApplied);
+        all.add(more);
+        return new Quote(currency, lines, subtotal, discountable, totalDiscount, amountDue, points, amountToPay,
+                pointsEarned, bonusPoints, birthdayPoints, cashbackPoints, blindRewards, applied, all);
     }
 
     /** Everything the member gets in points for this purchase. */

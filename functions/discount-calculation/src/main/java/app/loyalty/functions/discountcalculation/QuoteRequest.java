@@ -1,0 +1,111 @@
+package app.loyalty.functions.discountcalculation;
+
+import app.loyalty.shared.domain.Text;
+import app.loyalty.shared.domain.earn.Adjustment;
+import app.loyalty.shared.domain.earn.BasketLine;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The body of POST /v1/discounts/quote (openapi.yaml: QuoteRequest): the member by card or id, the order, the basket
+ * as a purchase would send it (BasketLine, BasketAdjustment, the same bounds), and optionally a promo code and the
+ * points the member wants to pay with. {@code currency}, when sent, must be the program's.
+ */
+record QuoteRequest(String cardNumber, String memberId, String orderId, String currency, List<LineBody> lines,
+                    List<AdjustmentBody> adjustments, String promoCode, Long pointsToSpend) {
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
+    static final long MAX_AMOUNT = 10_000_000_000L;
+    static final long MAX_POINTS = 1_000_000_000_000L;
+    static final int MAX_LINES = 200;
+    static final int MAX_ADJUSTMENTS = 20;
+    static final long MAX_QUANTITY = 10_000;
+
+    record LineBody(String sku, String category, Long quantity, Long unitPrice) {
+        LineBody {
+            if (sku == null || !TEXT.matcher(sku).matches()) {
+                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
+            }
+            if (category == null || !TEXT.matcher(category).matches()) {
+                throw new IllegalArgumentException("lines[].category must be 1-64 letters, digits or . _ : / - space");
+            }
+            if (quantity == null || quantity < 1 || quantity > MAX_QUANTITY) {
+                throw new IllegalArgumentException("lines[].quantity must be 1.." + MAX_QUANTITY);
+            }
+            if (unitPrice == null || unitPrice < 0 || unitPrice > MAX_AMOUNT) {
+                throw new IllegalArgumentException("lines[].unitPrice must be 0.." + MAX_AMOUNT + " minor units");
+            }
+        }
+    }
+
+    record AdjustmentBody(String kind, Long amount, String label) {
+        AdjustmentBody {
+            Adjustment.Kind parsed = Adjustment.Kind.fromWireName("adjustments[].kind", kind);
+            if (amount == null) {
+                throw new IllegalArgumentException("adjustments[].amount is required");
+            }
+            if (parsed == Adjustment.Kind.COUPON && (amount > 0 || amount < -MAX_AMOUNT)) {
+                throw new IllegalArgumentException("adjustments[].amount of a coupon takes off: -" + MAX_AMOUNT + "..0 minor units");
+            }
+            if (parsed != Adjustment.Kind.COUPON && (amount < 0 || amount > MAX_AMOUNT)) {
+                throw new IllegalArgumentException("adjustments[].amount of a " + kind + " adds: 0.." + MAX_AMOUNT + " minor units");
+            }
+            Text.optional("adjustments[].label", label, Adjustment.MAX_LABEL);
+        }
+    }
+
+    QuoteRequest {
+        if ((cardNumber == null) == (memberId == null)) {
+            throw new IllegalArgumentException("send exactly one of cardNumber and memberId");
+        }
+        if (memberId != null && !ID.matcher(memberId).matches()) {
+            throw new IllegalArgumentException("memberId must be 1-64 characters: letters, digits, . _ : -");
+        }
+        if (orderId == null || !ID.matcher(orderId).matches()) {
+            throw new IllegalArgumentException("orderId must be 1-64 characters: letters, digits, . _ : -");
+        }
+        if (currency != null && !currency.matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("currency must be an ISO 4217 code such as EUR");
+        }
+        if (lines == null || lines.isEmpty() || lines.size() > MAX_LINES || lines.contains(null)) {
+            throw new IllegalArgumentException("lines must hold 1.." + MAX_LINES + " basket lines, none null");
+        }
+        if (adjustments != null && (adjustments.size() > MAX_ADJUSTMENTS || adjustments.contains(null))) {
+            throw new IllegalArgumentException("adjustments must hold at most " + MAX_ADJUSTMENTS + " adjustments, none null");
+        }
+        long sum = 0;
+        for (LineBody line : lines) {
+            sum = Math.addExact(sum, Math.multiplyExact(line.quantity(), line.unitPrice()));
+        }
+        long adjusted = 0;
+        for (AdjustmentBody adjustment : adjustments == null ? List.<AdjustmentBody>of() : adjustments) {
+            adjusted += adjustment.amount(); // at most 20 x 10^10: no overflow
+        }
+        if (sum + adjusted <= 0) {
+            throw new IllegalArgumentException("lines (" + sum + ") and adjustments (" + adjusted + ") add up to "
+                    + (sum + adjusted) + ": a basket's total must be positive");
+        }
+        if (sum + adjusted > MAX_AMOUNT) {
+            throw new IllegalArgumentException("lines and adjustments add up to " + (sum + adjusted) + ", more than "
+                    + MAX_AMOUNT + " minor units");
+        }
+        if (promoCode != null && !ID.matcher(promoCode).matches()) {
+            throw new IllegalArgumentException("promoCode must be 1-64 characters: letters, digits, . _ : -");
+        }
+        if (pointsToSpend != null && (pointsToSpend < 0 || pointsToSpend > MAX_POINTS)) {
+            throw new IllegalArgumentException("pointsToSpend must be 0.." + MAX_POINTS);
+        }
+        lines = List.copyOf(lines);
+        adjustments = adjustments == null ? List.of() : List.copyOf(adjustments);
+    }
+
+    List<BasketLine> basketLines() {
+        return lines.stream().map(l -> new BasketLine(l.sku(), l.category(), l.quantity(), l.unitPrice())).toList();
+    }
+
+    List<Adjustment> basketAdjustments() {
+        return adjustments.stream().map(a -> new Adjustment(Adjustment.Kind.fromWireName("adjustments[].kind", a.kind()),
+                a.amount(), a.label())).toList();
+    }
+}
