@@ -109,10 +109,7 @@ final class ReportMarkdown {
         List<String> missing = java.util.stream.Stream.of("purchase-accrual", "authorizer", "event-relay")
                 .filter(name -> rows.stream().noneMatch(r -> r.get("function").equals(name))).toList();
         if (!missing.isEmpty()) {
-            return "## Cost of one million purchases
-
-Not computed: this run (report.only) left out " + missing + ".
-";
+            return "## Cost of one million purchases\n\nNot computed: this run (report.only) left out " + missing + ".\n";
         }
         Map<String, Object> purchase = firstOperation(rows, "purchase-accrual");
         Map<String, Object> authorizer = firstOperation(rows, "authorizer");
