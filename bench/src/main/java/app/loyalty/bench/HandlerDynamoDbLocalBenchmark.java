@@ -140,15 +140,15 @@ public class HandlerDynamoDbLocalBenchmark {
         return expect(cards.handleRequest(event, null), 201);
     }
 
-    /** GET /v1/members/{id}: Query (member partition, 21 items) + GetItem (program) + GetItem (card). */
+    /** GET /v1/members/{id}: GetItem (profile; the program from the handler's cache). */
     @Benchmark
     public APIGatewayV2HTTPResponse getMember() {
         return expect(cards.handleRequest(getMember[nextMember()], null), 200);
     }
 
     /**
-     * POST /v1/purchases, 10 lines, by card: GetItem (idempotency) + GetItem (order) + GetItem (program) +
-     * GetItem (card) + Query (member) + TransactWriteItems of 5 items.
+     * POST /v1/purchases, 10 lines, by card: GetItem (card) + BatchGetItem (profile, promo code, the member's use of
+     * it) + TransactWriteItems (the program from the handler's cache; the Lambda report counts them).
      */
     @Benchmark
     public APIGatewayV2HTTPResponse recordPurchase10Lines() {
