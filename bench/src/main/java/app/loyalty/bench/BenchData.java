@@ -98,6 +98,25 @@ public final class BenchData {
         return body.append("], \"paidWithPoints\": 0, \"promoCode\": \"WINTER26\"}").toString();
     }
 
+    /**
+     * POST /v1/discounts/quote for the same basket as {@link #purchaseBody}, naming the member by {@code idField}
+     * ("cardNumber" or "memberId"): the quote a checkout asks for just before that purchase, with the same (unknown)
+     * promo code, so the read batch holds the profile, the code and the member's use of it.
+     */
+    public static String quoteBody(String idField, String id, String orderId, int lines) {
+        List<BasketLine> basket = basket(lines);
+        StringBuilder body = new StringBuilder(256 + 96 * lines)
+                .append("{\"").append(idField).append("\": \"").append(id).append("\", \"orderId\": \"").append(orderId)
+                .append("\", \"lines\": [");
+        for (int i = 0; i < basket.size(); i++) {
+            BasketLine line = basket.get(i);
+            body.append(i == 0 ? "" : ", ").append("{\"sku\": \"").append(line.sku()).append("\", \"category\": \"")
+                    .append(line.category()).append("\", \"quantity\": ").append(line.quantity())
+                    .append(", \"unitPrice\": ").append(line.unitPrice()).append('}');
+        }
+        return body.append("], \"promoCode\": \"WINTER26\"}").toString();
+    }
+
     /** A member enrolled in January with an active card. */
     public static Member member(String memberId, String cardNumber) {
         return new Member(memberId, PROGRAM_ID, MemberKind.CUSTOMER,

@@ -1,6 +1,7 @@
 package app.loyalty.bench;
 
 import app.loyalty.functions.cardissuance.CardIssuanceHandler;
+import app.loyalty.functions.discountcalculation.DiscountCalculationHandler;
 import app.loyalty.functions.purchaseaccrual.PurchaseAccrualHandler;
 import app.loyalty.shared.domain.member.Member;
 import app.loyalty.shared.http.TestRequests;
@@ -63,7 +64,9 @@ public class HandlerDynamoDbLocalBenchmark {
     private AppContext context;
     private CardIssuanceHandler cards;
     private PurchaseAccrualHandler purchases;
+    private DiscountCalculationHandler discounts;
     private String[] cardNumbers;
+    private String[] memberIds;
     private APIGatewayV2HTTPEvent[] getMember;
     private long sequence;
     private int next;
@@ -89,9 +92,11 @@ public class HandlerDynamoDbLocalBenchmark {
         dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                 new ProgramRepository(dynamo, context.tableName()).create(BenchData.PROGRAM)).build());
         cardNumbers = new String[MEMBERS];
+        memberIds = new String[MEMBERS];
         getMember = new APIGatewayV2HTTPEvent[MEMBERS];
         for (int i = 0; i < MEMBERS; i++) {
             String memberId = String.format("mbr_bench%015d", i);
+            memberIds[i] = memberId;
             cardNumbers[i] = BenchData.newCardNumber();
             Member member = BenchData.member(memberId, cardNumbers[i]);
             var lots = BenchData.lots(memberId, LOTS_PER_MEMBER);
@@ -103,6 +108,7 @@ public class HandlerDynamoDbLocalBenchmark {
         }
         cards = new CardIssuanceHandler(context);
         purchases = new PurchaseAccrualHandler(context);
+        discounts = new DiscountCalculationHandler(context);
         next = 0;
     }
 
@@ -134,15 +140,15 @@ public class HandlerDynamoDbLocalBenchmark {
         return expect(cards.handleRequest(event, null), 201);
     }
 
-    /** GET /v1/members/{id}: Query (member partition, 21 items) + GetItem (program) + GetItem (card). */
+    /** GET /v1/members/{id}: GetItem (profile; the program from the handler's cache). */
     @Benchmark
     public APIGatewayV2HTTPResponse getMember() {
         return expect(cards.handleRequest(getMember[nextMember()], null), 200);
     }
 
     /**
-     * POST /v1/purchases, 10 lines, by card: GetItem (idempotency) + GetItem (order) + GetItem (program) +
-     * GetItem (card) + Query (member) + TransactWriteItems of 5 items.
+     * POST /v1/purchases, 10 lines, by card: GetItem (card) + BatchGetItem (profile, promo code, the member's use of
+     * it) + TransactWriteItems (the program from the handler's cache; the Lambda report counts them).
      */
     @Benchmark
     public APIGatewayV2HTTPResponse recordPurchase10Lines() {
@@ -150,6 +156,25 @@ public class HandlerDynamoDbLocalBenchmark {
         APIGatewayV2HTTPEvent event = TestRequests.post("POST /v1/purchases", BenchData.MERCHANT, "purchase-bench-" + n,
                 BenchData.purchaseBody(cardNumbers[nextMember()], "ord-bench-" + n, 10));
         return expect(purchases.handleRequest(event, null), 201);
+    }
+
+    /**
+     * POST /v1/discounts/quote for the purchase's basket and code, by card: GetItem (card) + BatchGetItem (profile,
+     * promo code, the member's use of it); the program from the handler's cache. Nothing is written.
+     */
+    @Benchmark
+    public APIGatewayV2HTTPResponse quoteByCard10Lines() {
+        APIGatewayV2HTTPEvent event = TestRequests.post("POST /v1/discounts/quote", BenchData.MERCHANT, null,
+                BenchData.quoteBody("cardNumber", cardNumbers[nextMember()], "ord-quote-" + sequence++, 10));
+        return expect(discounts.handleRequest(event, null), 200);
+    }
+
+    /** The same quote by member id: the BatchGetItem alone. */
+    @Benchmark
+    public APIGatewayV2HTTPResponse quoteByMember10Lines() {
+        APIGatewayV2HTTPEvent event = TestRequests.post("POST /v1/discounts/quote", BenchData.MERCHANT, null,
+                BenchData.quoteBody("memberId", memberIds[nextMember()], "ord-quote-" + sequence++, 10));
+        return expect(discounts.handleRequest(event, null), 200);
     }
 
     private int nextMember() {

@@ -92,6 +92,7 @@ public final class LambdaReport {
     private final List<Fn> functions = new ArrayList<>();
     private final Map<String, String> lotMembers = new LinkedHashMap<>();
     private final List<String> purchaseCards = new ArrayList<>();
+    private final List<String> purchaseMembers = new ArrayList<>();
     private final String merchantKey = ApiKeys.generate();
     /** report.classLists: a directory to write, per function, the classes loaded to the first response (cold) and
      *  by the first request after priming; a diagnostic of what to cut or prime, not part of the report's figures. */
@@ -478,6 +479,23 @@ public final class LambdaReport {
                             BenchData.purchaseBody(card, "ord-bench-" + n, 10));
                 }, status(201)))));
 
+        // The quote a checkout asks for before that purchase (same basket and code), by card and by member.
+        functions.add(new Fn("discount-calculation",
+                "app.loyalty.functions.discountcalculation.DiscountCalculationHandler::handleRequest",
+                functionJar("discount-calculation"), List.of(
+                new Op("POST /v1/discounts/quote (10 lines, by card)", () -> {
+                    long n = unique.incrementAndGet();
+                    String card = purchaseCards.get((int) (n % purchaseCards.size()));
+                    return api("POST /v1/discounts/quote", Map.of(), BenchData.MERCHANT, null,
+                            BenchData.quoteBody("cardNumber", card, "ord-quote-" + n, 10));
+                }, status(200)),
+                new Op("POST /v1/discounts/quote (10 lines, by member)", () -> {
+                    long n = unique.incrementAndGet();
+                    String member = purchaseMembers.get((int) (n % purchaseMembers.size()));
+                    return api("POST /v1/discounts/quote", Map.of(), BenchData.MERCHANT, null,
+                            BenchData.quoteBody("memberId", member, "ord-quote-" + n, 10));
+                }, status(200)))));
+
         String streamBatch = Files.readString(root.resolve("events/dynamodb/outbox-insert.json"));
         int records = JSON.readTree(streamBatch).path("Records").size();
         functions.add(new Fn("event-relay", "app.loyalty.functions.eventrelay.EventRelayHandler::handleRequest",
@@ -549,6 +567,7 @@ public final class LambdaReport {
         for (int i = 0; i < PURCHASE_MEMBERS; i++) {
             String memberId = seedMember(dynamo, PURCHASE_MEMBER_LOTS);
             purchaseCards.add(cardOf(memberId));
+            purchaseMembers.add(memberId);
         }
     }
 
