@@ -306,6 +306,9 @@ public final class ExpiryJob {
         data.put("entryId", entry.entryId());
         data.put("lotId", lot.lotId());
         data.put("points", lot.remaining());
+        if (lot.sourceOrderId() != null) {
+            data.put("orderId", lot.sourceOrderId());
+        }
         data.put("availableAt", lot.availableAt().toString());
         if (lot.expiresAt() != null) {
             data.put("expiresAt", lot.expiresAt().toString());
