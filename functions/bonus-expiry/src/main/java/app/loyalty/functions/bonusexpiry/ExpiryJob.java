@@ -12,6 +12,7 @@ import app.loyalty.shared.domain.program.ProgramRules;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.events.Outbox;
 import app.loyalty.shared.store.Attr;
+import app.loyalty.shared.store.InactivityIndex;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
@@ -84,6 +85,7 @@ public final class ExpiryJob {
     static final Duration REMINDER_RETENTION = Duration.ofDays(30);
     static final Actor ACTOR = Actor.system(JOB_NAME);
     static final String ACTIVATION_REASON = "activation";
+    static final String INACTIVITY_REASON = "inactivity";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -131,6 +133,9 @@ public final class ExpiryJob {
                     }
                 }
             }
+        }
+        if (complete) {
+            complete = settleInactive(now, today, tally, timeLeft);
         }
         if (complete) {
             complete = remind(now, today, tally, timeLeft);
@@ -233,7 +238,7 @@ public final class ExpiryJob {
                 PointsLot written = lot.withRemaining(0);
                 LedgerEntry entry = LotExpiry.entryFor(lot, programId, now, ACTOR);
                 items.addAll(LotItems.change(table, lot, written));
-                items.add(appendWithEvent(entry, expiredEvent(entry, lot, now)));
+                items.add(appendWithEvent(entry, expiredEvent(entry, lot, lot.expiresAt(), LotExpiry.REASON, now)));
                 change = change.plus(PointsFigures.Change.changed(lot, written, now));
                 pointsExpired += lot.remaining();
             }
@@ -288,14 +293,15 @@ public final class ExpiryJob {
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
     }
 
-    private static DomainEvent expiredEvent(LedgerEntry entry, PointsLot lot, Instant now) {
+    private static DomainEvent expiredEvent(LedgerEntry entry, PointsLot lot, Instant expiresAt, String reason, Instant now) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("memberId", lot.memberId());
         data.put("merchantId", lot.issuingMerchantId());
         data.put("entryId", entry.entryId());
         data.put("lotId", lot.lotId());
         data.put("points", lot.remaining());
-        data.put("expiresAt", lot.expiresAt().toString());
+        data.put("expiresAt", expiresAt.toString());
+        data.put("reason", reason);
         return new DomainEvent(UUID.randomUUID().toString(), "PointsExpired", now, entry.programId(), data);
     }
 
@@ -314,6 +320,102 @@ public final class ExpiryJob {
             data.put("expiresAt", lot.expiresAt().toString());
         }
         return new DomainEvent(UUID.randomUUID().toString(), "PointsActivated", now, entry.programId(), data);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // INACTIVITY policy
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Members whose inactivity date (InactivityIndex) is due: all their points are written off. False when out of time. */
+    private boolean settleInactive(Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        for (LocalDate day = today.minusDays(LOOKBACK_DAYS); !day.isAfter(today); day = day.plusDays(1)) {
+            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
+                Map<String, AttributeValue> startKey = null;
+                do {
+                    QueryResponse page = queryIndex(TableSchema.GSI2, TableSchema.GSI2_PK,
+                            InactivityIndex.partition(day, shard), startKey);
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        if (Instant.parse(Attr.string(item, InactivityIndex.INACTIVE_AT)).isAfter(now)) {
+                            continue;
+                        }
+                        if (!timeLeft.getAsBoolean()) {
+                            return false;
+                        }
+                        settleInactiveMember(Attr.string(item, "memberId"), now, tally);
+                    }
+                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                } while (startKey != null);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes off every open lot of a member whose inactivity date has passed (EXPIRE entries, reason "inactivity"), in
+     * rounds of at most {@link #MAX_LOTS_PER_TRANSACTION}; the last round takes the profile out of the index. Every
+     * round is guarded by the inactivity date read, so a purchase committing meanwhile (which moves it) stops it.
+     */
+    private void settleInactiveMember(String memberId, Instant now, Tally tally) {
+        boolean touched = false;
+        boolean more = true;
+        for (int attempt = 1; more; attempt++) {
+            Optional<MemberRepository.MemberState> state = members.loadWithOpenLots(memberId);
+            if (state.isEmpty()) {
+                return;
+            }
+            Map<String, AttributeValue> profileItem = state.get().profileItem();
+            Optional<String> inactiveRead = Attr.optionalString(profileItem, InactivityIndex.INACTIVE_AT);
+            if (inactiveRead.isEmpty() || Instant.parse(inactiveRead.get()).isAfter(now)) {
+                break; // a purchase moved the date, or an earlier run finished this member
+            }
+            Instant inactiveAt = Instant.parse(inactiveRead.get());
+            String programId = state.get().member().programId();
+            List<PointsLot> open = LotItems.fromItems(state.get().lotItems()).stream()
+                    .filter(lot -> lot.remaining() > 0).toList();
+            List<PointsLot> round = open.subList(0, Math.min(open.size(), MAX_LOTS_PER_TRANSACTION));
+            more = open.size() > round.size();
+            List<TransactWriteItem> items = new ArrayList<>();
+            PointsFigures.Change change = PointsFigures.Change.none(now);
+            long points = 0;
+            for (PointsLot lot : round) {
+                PointsLot written = lot.withRemaining(0);
+                LedgerEntry entry = new LedgerEntry(LotExpiry.entryIdFor(lot), memberId, programId,
+                        app.loyalty.shared.domain.ledger.EntryType.EXPIRE, -lot.remaining(), now, ACTOR, INACTIVITY_REASON,
+                        null, List.of(new app.loyalty.shared.domain.ledger.LotAllocation(lot.lotId(), lot.remaining())));
+                items.addAll(LotItems.change(table, lot, written));
+                items.add(appendWithEvent(entry, expiredEvent(entry, lot, inactiveAt, INACTIVITY_REASON, now)));
+                change = change.plus(PointsFigures.Change.changed(lot, written, now));
+                points += lot.remaining();
+            }
+            UpdateExpression profile = new UpdateExpression();
+            if (change.total() != 0) {
+                MemberFigures.apply(profile, profileItem, change, now);
+            }
+            String inactive = profile.name(InactivityIndex.INACTIVE_AT);
+            profile.condition(inactive + " = " + profile.value(Attr.s(inactiveRead.get())));
+            if (!more) {
+                profile.remove(inactive).remove(profile.name(TableSchema.GSI2_PK)).remove(profile.name(TableSchema.GSI2_SK));
+            } else {
+                profile.set(inactive + " = " + profile.value(Attr.s(inactiveRead.get())));
+            }
+            items.add(profile.build(table, MemberRepository.profileKey(memberId)));
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                touched |= !round.isEmpty();
+                tally.lotsExpired += round.size();
+                tally.pointsExpired += points;
+                attempt = 0;
+            } catch (TransactionCanceledException raced) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("member " + memberId + " kept changing while the expiry job ran; "
+                            + "the next run settles it", raced);
+                }
+                more = true;
+            }
+        }
+        if (touched) {
+            tally.members++;
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -124,6 +124,7 @@ class BonusExpiryHandlerTest {
         List<DomainEvent> events = events().stream().filter(e -> !e.detailType().equals("PointsExpiringSoon")).toList();
         assertThat(events).extracting(DomainEvent::detailType).containsExactly("PointsExpired");
         assertThat(events.getFirst().data()).containsEntry("points", 120).containsEntry("lotId", lot.lotId())
+                .containsEntry("reason", "expiry")
                 .containsEntry("memberId", member).containsEntry("expiresAt", EXPIRES.toString());
         assertThat(EventSchemas.violations(events)).isEmpty();
     }
@@ -236,6 +237,46 @@ class BonusExpiryHandlerTest {
         assertThat(figures.balanceAt(clock.instant(), Duration.ZERO).expired()).isZero();
     }
 
+    // ----- INACTIVITY policy -----
+
+    @Test
+    void inactivityPolicy_burnsAllPointsNDaysAfterTheLastPurchase_andAPurchaseMovesTheDate() {
+        ProgramRules inactivity = new ProgramRules(ProgramRules.DEFAULT.earn(), null, 0,
+                new ProgramRules.Expiry(ProgramRules.Expiry.Policy.INACTIVITY, 90), null, null);
+        String programId = "prg_1123456789abcdefghjk";
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName())
+                        .create(new Program(programId, "Inactive", "EUR", inactivity, EARNED, EARNED, 0))).build());
+        String quiet = member("mbr_00000000000000000040", programId);
+        String active = member("mbr_00000000000000000041", programId);
+        seed(quiet, lot(quiet, 20, null), lot(quiet, 5, null));
+        seed(active, lot(active, 30, null));
+        purchase(quiet, inactivity, EARNED);
+        purchase(active, inactivity, EARNED);
+        Instant inactiveAt = Instant.parse("2027-02-22T00:00:00Z"); // 23 Nov + 90 days = 21 Feb, burnt from 22 Feb
+        purchase(active, inactivity, inactiveAt.minus(Duration.ofDays(10)));
+
+        clock.set(inactiveAt.minusSeconds(1));
+        assertThat(run().lotsExpired()).isZero();
+        clock.set(inactiveAt);
+        ExpiryJob.Summary summary = run();
+
+        assertThat(summary.lotsExpired()).as("the quiet member's two lots; the active one bought since").isEqualTo(2);
+        assertThat(summary.pointsExpired()).isEqualTo(25);
+        assertThat(openLots(quiet)).isEmpty();
+        assertThat(MemberFigures.read(profile(quiet)).total()).isZero();
+        assertThat(profile(quiet)).as("out of the inactivity index until the next purchase")
+                .doesNotContainKey(TableSchema.GSI2_PK);
+        assertThat(items(quiet, "ENTRY#")).extracting(e -> Attr.string(e, "reason")).containsOnly("inactivity");
+        assertThat(openLots(active)).hasSize(1);
+        assertThat(MemberFigures.read(profile(active)).total()).isEqualTo(30);
+        List<DomainEvent> events = events().stream().filter(e -> e.detailType().equals("PointsExpired")).toList();
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e.data()).containsEntry("reason", "inactivity")
+                .containsEntry("expiresAt", inactiveAt.toString()));
+        assertThat(EventSchemas.violations(events)).isEmpty();
+        assertThat(run().lotsExpired()).as("rerun").isZero();
+    }
+
     // ----- reminder -----
 
     @Test
@@ -269,9 +310,21 @@ class BonusExpiryHandlerTest {
     }
 
     private String member(String memberId) {
+        return member(memberId, PROGRAM);
+    }
+
+    /** What a purchase adds to the profile under INACTIVITY (purchase-accrual makes the same call). */
+    private void purchase(String member, ProgramRules rules, Instant at) {
+        UpdateExpression update = new UpdateExpression();
+        app.loyalty.shared.store.InactivityIndex.recordPurchase(update, member, rules, at);
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                update.build(context.tableName(), MemberRepository.profileKey(member))).build());
+    }
+
+    private String member(String memberId, String programId) {
         MemberRepository members = new MemberRepository(context.dynamo(), context.tableName());
-        Card card = Card.issue(new CardNumber(CardNumber.generate().value()), memberId, PROGRAM, EARNED);
-        Member member = new Member(memberId, PROGRAM, MemberKind.CUSTOMER,
+        Card card = Card.issue(new CardNumber(CardNumber.generate().value()), memberId, programId, EARNED);
+        Member member = new Member(memberId, programId, MemberKind.CUSTOMER,
                 new MemberProfile("Ada Lovelace", "+447700900123", "ada@example.com", null, Map.of()),
                 Consents.NONE, Member.Status.ACTIVE, card.cardNumber(), EARNED, MERCHANT);
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
