@@ -69,14 +69,14 @@ public final class BonusExpiryHandler implements RequestStreamHandler, Resource 
 
     /**
      * SnapStart priming: a whole run at an instant long ago (1970), which reads the date indexes' empty partitions
-     * of those days, so the query path, the SDK and the JSON are loaded, and writes nothing.
+     * of those days (and the progress item), so the query path, the SDK and the JSON are loaded, and writes nothing.
      */
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> checkpoint) {
         PrimingStep.run(log, "expiry run over the empty index partitions of 1970", () -> {
             ExpiryJob job = new ExpiryJob(context.dynamo(), context.tableName(),
                     Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
-            return job.run(() -> true);
+            return job.run(() -> true, false);
         });
     }
 

@@ -24,6 +24,7 @@ import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -54,8 +55,9 @@ import java.util.function.BooleanSupplier;
  * <ol>
  *   <li>finds the members with work through the sharded date indexes only (never by reading members): lots whose
  *       {@code expiresAt <= now} in GSI2 {@code EXPIRES#<day>#<shard>}, lots pending when written whose
- *       {@code availableAt <= now} in GSI1 {@code ACTIVATES#<day>#<shard>}, for today and the
- *       {@value #LOOKBACK_DAYS} days before (so a run missed during an outage is caught up);</li>
+ *       {@code availableAt <= now} in GSI1 {@code ACTIVATES#<day>#<shard>}, for the days since the last run that
+ *       completed (its PROGRESS item), at most {@value #LOOKBACK_DAYS} days back (so a run missed during an outage
+ *       is caught up), and today;</li>
  *   <li>settles each such member in one TransactWriteItems from a consistent read of their open lots: every due lot
  *       written off (EXPIRE entry, lot moved to the HIST# range, profile figures, PointsExpired) and every due
  *       pending lot activated (ACTIVATE entry, lot taken out of the activation index, PointsActivated). Each lot
@@ -81,6 +83,9 @@ public final class ExpiryJob {
     /** Settling one member is re-read and retried this often when a concurrent write wins a race. */
     static final int MAX_ATTEMPTS = 8;
     static final String REMINDER_PREFIX = "REMINDER#";
+    /** The job's progress item: the last day a run completed, so the next run need not re-read the days before. */
+    static final Map<String, AttributeValue> PROGRESS_KEY = Attr.key("JOB#" + JOB_NAME, "PROGRESS");
+    static final String LAST_COMPLETE_DAY = "lastCompleteDay";
     /** Reminder markers outlive their expiry date by this much (then DynamoDB's TTL deletes them). */
     static final Duration REMINDER_RETENTION = Duration.ofDays(30);
     static final Actor ACTOR = Actor.system(JOB_NAME);
@@ -116,13 +121,19 @@ public final class ExpiryJob {
 
     /** Runs until done or until {@code timeLeft} says stop (checked between members). */
     public Summary run(BooleanSupplier timeLeft) {
+        return run(timeLeft, true);
+    }
+
+    /** {@code recordProgress} false: a run that leaves no trace when it finds nothing (SnapStart priming). */
+    public Summary run(BooleanSupplier timeLeft, boolean recordProgress) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         Tally tally = new Tally();
         Set<String> settled = new HashSet<>();
         boolean complete = true;
+        LocalDate from = firstDayToRead(today);
         outer:
-        for (LocalDate day = today.minusDays(LOOKBACK_DAYS); !day.isAfter(today); day = day.plusDays(1)) {
+        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
             for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
                 for (IndexPartition partition : List.of(
                         new IndexPartition(TableSchema.GSI2, TableSchema.GSI2_PK, LotItems.expiryPartition(day, shard), "expiresAt"),
@@ -135,13 +146,48 @@ public final class ExpiryJob {
             }
         }
         if (complete) {
-            complete = settleInactive(now, today, tally, timeLeft);
+            complete = settleInactive(from, now, today, tally, timeLeft);
         }
         if (complete) {
             complete = remind(now, today, tally, timeLeft);
         }
+        if (complete && recordProgress) {
+            recordCompleted(today);
+        }
         return new Summary(now.toString(), tally.members, tally.lotsExpired, tally.pointsExpired, tally.lotsActivated,
                 tally.reminders, complete);
+    }
+
+    /**
+     * The first day whose partitions this run reads: the day of the last run that completed (the days before it are
+     * done: everything due in them was settled), at most {@value #LOOKBACK_DAYS} days back, and today at least (a later
+     * run on the same day reads today again, for what became due since).
+     */
+    private LocalDate firstDayToRead(LocalDate today) {
+        LocalDate earliest = today.minusDays(LOOKBACK_DAYS);
+        Map<String, AttributeValue> progress = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(PROGRESS_KEY).consistentRead(true).build()).item();
+        if (progress == null || !progress.containsKey(LAST_COMPLETE_DAY)) {
+            return earliest;
+        }
+        // The last complete day is read again: what became due on it after that run's instant is still to do.
+        LocalDate lastComplete = LocalDate.parse(Attr.string(progress, LAST_COMPLETE_DAY));
+        LocalDate from = lastComplete.isBefore(earliest) ? earliest : lastComplete;
+        return from.isAfter(today) ? today : from;
+    }
+
+    /** Remembers the last day a run completed, never moving it back (a run for an earlier clock does not). */
+    private void recordCompleted(LocalDate today) {
+        Map<String, AttributeValue> item = new HashMap<>(PROGRESS_KEY);
+        item.put(LAST_COMPLETE_DAY, Attr.s(today.toString()));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#day) OR #day <= :today")
+                    .expressionAttributeNames(Map.of("#day", LAST_COMPLETE_DAY))
+                    .expressionAttributeValues(Map.of(":today", Attr.s(today.toString()))).build());
+        } catch (ConditionalCheckFailedException later) {
+            // a run for a later day completed already: its mark stands
+        }
     }
 
     private record IndexPartition(String index, String keyName, String key, String dueAttribute) {
@@ -327,8 +373,8 @@ public final class ExpiryJob {
     // ---------------------------------------------------------------------------------------------------------
 
     /** Members whose inactivity date (InactivityIndex) is due: all their points are written off. False when out of time. */
-    private boolean settleInactive(Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
-        for (LocalDate day = today.minusDays(LOOKBACK_DAYS); !day.isAfter(today); day = day.plusDays(1)) {
+    private boolean settleInactive(LocalDate from, Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
             for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
                 Map<String, AttributeValue> startKey = null;
                 do {

@@ -217,7 +217,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
 
         public static final int DEFAULT_NOTICE_DAYS = 7;
         /** The reminder reads this many days of the expiry index ahead of today, so the notice period is bounded. */
-        public static final int MAX_NOTICE_DAYS = 30;
+        public static final int MAX_NOTICE_DAYS = 14;
         public static final Expiry DEFAULT = new Expiry(Policy.DAYS_AFTER_EARNING, 365);
 
         public Expiry {
