@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * Lot items live in the member partition. An open lot (points left) has SK LOT#&lt;earnedAt&gt;#&lt;lotId&gt;; a lot that
  * can still expire is also in the sharded expiry index (GSI2PK EXPIRES#&lt;date&gt;#&lt;shard&gt;), so the expiry job
- * reads only what is due on a day, never every member. A closed lot (spent, reversed or written off: remaining 0)
+ * reads only what is due on a day, never every member; a lot pending when written is likewise in the activation index
+ * (GSI1PK ACTIVATES#&lt;date&gt;#&lt;shard&gt;) until the job records its activation. A closed lot (spent, reversed or written off: remaining 0)
  * moves, in the transaction that closes it, to SK HIST#LOT#&lt;earnedAt&gt;#&lt;lotId&gt;, outside the open range: reads
  * of a member cost the same after years of history, and the statement can still page through it.
  */
@@ -52,6 +54,12 @@ public final class LotItems {
         item.put("issuingMerchantId", Attr.s(lot.issuingMerchantId()));
         if (lot.sourceOrderId() != null) {
             item.put("sourceOrderId", Attr.s(lot.sourceOrderId()));
+        }
+        if (lot.remaining() > 0 && lot.availableAt().isAfter(lot.earnedAt())) {
+            // Pending when written: the activation index (GSI1 ACTIVATES#date#shard) lets the daily job find it.
+            // The job removes these two attributes when it records the activation, so it happens once.
+            item.put(TableSchema.GSI1_PK, Attr.s(activationPartition(lot)));
+            item.put(TableSchema.GSI1_SK, Attr.s(lot.availableAt() + "#" + lot.memberId() + "#" + lot.lotId()));
         }
         if (lot.expiresAt() != null) {
             item.put("expiresAt", Attr.s(lot.expiresAt().toString()));
@@ -96,9 +104,27 @@ public final class LotItems {
         return items.stream().map(LotItems::fromItem).toList();
     }
 
+    /** The expiry index partition of one UTC day and shard. */
+    public static String expiryPartition(LocalDate day, int shard) {
+        return "EXPIRES#" + day + "#" + shard;
+    }
+
+    /** ACTIVATES#yyyy-mm-dd#shard: the UTC day pending points become available, sharded like the expiry index. */
+    public static String activationPartition(PointsLot lot) {
+        return activationPartition(lot.availableAt().atZone(ZoneOffset.UTC).toLocalDate(), shardOf(lot.memberId()));
+    }
+
+    public static String activationPartition(LocalDate day, int shard) {
+        return "ACTIVATES#" + day + "#" + shard;
+    }
+
+    /** The shard of a member in the date indexes: every lot of a member lands in the same shard of a day. */
+    public static int shardOf(String memberId) {
+        return Math.floorMod(memberId.hashCode(), EXPIRY_SHARDS);
+    }
+
     /** EXPIRES#yyyy-mm-dd#shard: the day the lot burns (UTC), spread over shards by member so no partition runs hot. */
     public static String expiryPartition(PointsLot lot) {
-        int shard = Math.floorMod(lot.memberId().hashCode(), EXPIRY_SHARDS);
-        return "EXPIRES#" + lot.expiresAt().atZone(ZoneOffset.UTC).toLocalDate() + "#" + shard;
+        return expiryPartition(lot.expiresAt().atZone(ZoneOffset.UTC).toLocalDate(), shardOf(lot.memberId()));
     }
 }

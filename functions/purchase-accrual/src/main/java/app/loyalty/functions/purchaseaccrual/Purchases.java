@@ -56,6 +56,7 @@ import app.loyalty.shared.store.OrderRepository.Order;
 import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.InactivityIndex;
 import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -242,6 +243,7 @@ final class Purchases {
         var tierChanged = CardLevels.reevaluate(profileUpdate, profile, program.rules(), spendByDay, now,
                 DiscountCard.Reason.PURCHASE, memberId, program.programId());
         Balance balance = MemberFigures.apply(profileUpdate, profile, change, now).balanceAt(now, EXPIRING_SOON);
+        InactivityIndex.recordPurchase(profileUpdate, memberId, program.rules(), now);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
 
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";

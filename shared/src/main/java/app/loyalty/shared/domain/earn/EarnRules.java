@@ -93,6 +93,8 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
             case END_OF_MONTH -> ExpiryPolicy.END_OF_MONTH;
             case END_OF_YEAR -> ExpiryPolicy.END_OF_YEAR;
             case NEVER -> ExpiryPolicy.NEVER;
+            // Lots have no date of their own: the member's last purchase sets one for all (InactivityIndex).
+            case INACTIVITY -> ExpiryPolicy.NEVER;
         };
         EarnRules staff = rules.staffEarn() == null ? null
                 : of(rules.staffEarn(), program.currency(), rules.pendingDays(), expiry, null);

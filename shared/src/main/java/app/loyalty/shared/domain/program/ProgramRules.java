@@ -203,22 +203,46 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         }
     }
 
-    /** When earned points burn. */
-    public record Expiry(Policy policy, Integer days) {
-        public enum Policy { DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, NEVER }
+    /**
+     * When earned points burn, and how many days before members are reminded ({@code noticeDays}, 1..
+     * {@value #MAX_NOTICE_DAYS}; absent means {@value #DEFAULT_NOTICE_DAYS}): the daily bonus-expiry job emits one
+     * PointsExpiringSoon per member and expiry date once that date is within the notice period.
+     */
+    public record Expiry(Policy policy, Integer days, Integer noticeDays) {
+        /**
+         * INACTIVITY: all of a member's points burn {@code days} days after their last purchase (whole UTC days, as
+         * DAYS_AFTER_EARNING); lots carry no expiry date of their own, the member's profile does (InactivityIndex).
+         */
+        public enum Policy { DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, NEVER, INACTIVITY }
 
+        public static final int DEFAULT_NOTICE_DAYS = 7;
+        /** The reminder reads this many days of the expiry index ahead of today, so the notice period is bounded. */
+        public static final int MAX_NOTICE_DAYS = 14;
         public static final Expiry DEFAULT = new Expiry(Policy.DAYS_AFTER_EARNING, 365);
 
         public Expiry {
             if (policy == null) {
                 throw new IllegalArgumentException("expiry.policy is required");
             }
-            if (policy == Policy.DAYS_AFTER_EARNING && (days == null || days < 1 || days > 3650)) {
-                throw new IllegalArgumentException("expiry.days must be 1..3650 for DAYS_AFTER_EARNING");
+            boolean counted = policy == Policy.DAYS_AFTER_EARNING || policy == Policy.INACTIVITY;
+            if (counted && (days == null || days < 1 || days > 3650)) {
+                throw new IllegalArgumentException("expiry.days must be 1..3650 for " + policy);
             }
-            if (policy != Policy.DAYS_AFTER_EARNING && days != null) {
-                throw new IllegalArgumentException("expiry.days applies only to DAYS_AFTER_EARNING");
+            if (!counted && days != null) {
+                throw new IllegalArgumentException("expiry.days applies only to DAYS_AFTER_EARNING and INACTIVITY");
             }
+            if (noticeDays != null && (noticeDays < 1 || noticeDays > MAX_NOTICE_DAYS)) {
+                throw new IllegalArgumentException("expiry.noticeDays must be 1.." + MAX_NOTICE_DAYS);
+            }
+        }
+
+        public Expiry(Policy policy, Integer days) {
+            this(policy, days, null);
+        }
+
+        /** The notice period in days: as set, else {@value #DEFAULT_NOTICE_DAYS}. */
+        public int noticeDaysOrDefault() {
+            return noticeDays == null ? DEFAULT_NOTICE_DAYS : noticeDays;
         }
     }
 

@@ -1,0 +1,547 @@
+package app.loyalty.functions.bonusexpiry;
+
+import app.loyalty.shared.domain.ledger.Actor;
+import app.loyalty.shared.domain.ledger.EntryMeta;
+import app.loyalty.shared.domain.ledger.LedgerEntry;
+import app.loyalty.shared.domain.ledger.LotExpiry;
+import app.loyalty.shared.domain.ledger.MemberLedger;
+import app.loyalty.shared.domain.ledger.PointsFigures;
+import app.loyalty.shared.domain.ledger.PointsLot;
+import app.loyalty.shared.domain.program.Program;
+import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.events.DomainEvent;
+import app.loyalty.shared.events.Outbox;
+import app.loyalty.shared.store.Attr;
+import app.loyalty.shared.store.InactivityIndex;
+import app.loyalty.shared.store.LedgerEntryItems;
+import app.loyalty.shared.store.LotItems;
+import app.loyalty.shared.store.MemberFigures;
+import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.ProgramCache;
+import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.TableSchema;
+import app.loyalty.shared.store.UpdateExpression;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One run of the daily bonus-expiry job, at the clock's instant {@code now}:
+ * <ol>
+ *   <li>finds the members with work through the sharded date indexes only (never by reading members): lots whose
+ *       {@code expiresAt <= now} in GSI2 {@code EXPIRES#<day>#<shard>}, lots pending when written whose
+ *       {@code availableAt <= now} in GSI1 {@code ACTIVATES#<day>#<shard>}, for the days since the last run that
+ *       completed (its PROGRESS item), at most {@value #LOOKBACK_DAYS} days back (so a run missed during an outage
+ *       is caught up), and today;</li>
+ *   <li>settles each such member in one TransactWriteItems from a consistent read of their open lots: every due lot
+ *       written off (EXPIRE entry, lot moved to the HIST# range, profile figures, PointsExpired) and every due
+ *       pending lot activated (ACTIVATE entry, lot taken out of the activation index, PointsActivated). Each lot
+ *       write is guarded by the remaining points read (or the index entry still being there), so a lot a return
+ *       or a hold touched meanwhile makes the transaction fail and the member is read and settled again: the lot
+ *       is counted once, with what it then holds;</li>
+ *   <li>reminds: lots expiring within the next {@value ProgramRules.Expiry#MAX_NOTICE_DAYS} days, for members whose
+ *       program's notice period has begun, get one PointsExpiringSoon per member and expiry instant, written with a
+ *       conditional REMINDER# marker so a later run does not repeat it.</li>
+ * </ol>
+ * Idempotent: what a run settles leaves both indexes in the same transaction, so a second run finds nothing (and a
+ * stale index read finds lots whose guards fail or that are no longer due). A run stopped midway (crash, timeout)
+ * has committed whole members only; the next run carries on with the rest.
+ */
+public final class ExpiryJob {
+    public static final String JOB_NAME = "bonus-expiry";
+    /** Days before today whose index partitions each run reads again: a run missed this many days is caught up. */
+    static final int LOOKBACK_DAYS = 7;
+    /** Items per index Query page: members are settled page by page, so memory stays bounded. */
+    static final int PAGE_SIZE = 100;
+    /** Lots one member's transaction takes (3 items each at most, well under the 100-item limit); more: next round. */
+    static final int MAX_LOTS_PER_TRANSACTION = 25;
+    /** Settling one member is re-read and retried this often when a concurrent write wins a race. */
+    static final int MAX_ATTEMPTS = 8;
+    static final String REMINDER_PREFIX = "REMINDER#";
+    /** The job's progress item: the last day a run completed, so the next run need not re-read the days before. */
+    static final Map<String, AttributeValue> PROGRESS_KEY = Attr.key("JOB#" + JOB_NAME, "PROGRESS");
+    static final String LAST_COMPLETE_DAY = "lastCompleteDay";
+    /** Reminder markers outlive their expiry date by this much (then DynamoDB's TTL deletes them). */
+    static final Duration REMINDER_RETENTION = Duration.ofDays(30);
+    static final Actor ACTOR = Actor.system(JOB_NAME);
+    static final String ACTIVATION_REASON = "activation";
+    static final String INACTIVITY_REASON = "inactivity";
+
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Clock clock;
+    private final MemberRepository members;
+    private final ProgramCache programs;
+
+    public ExpiryJob(DynamoDbClient dynamo, String table, Clock clock) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.clock = clock;
+        this.members = new MemberRepository(dynamo, table);
+        this.programs = new ProgramCache(new ProgramRepository(dynamo, table), clock);
+    }
+
+    /** What one run did. {@code complete} is false when it stopped for lack of time; the next run continues. */
+    public record Summary(String runAt, int membersSettled, int lotsExpired, long pointsExpired, int lotsActivated,
+                          int remindersSent, boolean complete) {
+    }
+
+    private static final class Tally {
+        int members;
+        int lotsExpired;
+        long pointsExpired;
+        int lotsActivated;
+        int reminders;
+    }
+
+    /** Runs until done or until {@code timeLeft} says stop (checked between members). */
+    public Summary run(BooleanSupplier timeLeft) {
+        return run(timeLeft, true);
+    }
+
+    /** {@code recordProgress} false: a run that leaves no trace when it finds nothing (SnapStart priming). */
+    public Summary run(BooleanSupplier timeLeft, boolean recordProgress) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Tally tally = new Tally();
+        Set<String> settled = new HashSet<>();
+        boolean complete = true;
+        LocalDate from = firstDayToRead(today);
+        outer:
+        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
+            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
+                for (IndexPartition partition : List.of(
+                        new IndexPartition(TableSchema.GSI2, TableSchema.GSI2_PK, LotItems.expiryPartition(day, shard), "expiresAt"),
+                        new IndexPartition(TableSchema.GSI1, TableSchema.GSI1_PK, LotItems.activationPartition(day, shard), "availableAt"))) {
+                    if (!settlePartition(partition, now, settled, tally, timeLeft)) {
+                        complete = false;
+                        break outer;
+                    }
+                }
+            }
+        }
+        if (complete) {
+            complete = settleInactive(from, now, today, tally, timeLeft);
+        }
+        if (complete) {
+            complete = remind(now, today, tally, timeLeft);
+        }
+        if (complete && recordProgress) {
+            recordCompleted(today);
+        }
+        return new Summary(now.toString(), tally.members, tally.lotsExpired, tally.pointsExpired, tally.lotsActivated,
+                tally.reminders, complete);
+    }
+
+    /**
+     * The first day whose partitions this run reads: the day of the last run that completed (the days before it are
+     * done: everything due in them was settled), at most {@value #LOOKBACK_DAYS} days back, and today at least (a later
+     * run on the same day reads today again, for what became due since).
+     */
+    private LocalDate firstDayToRead(LocalDate today) {
+        LocalDate earliest = today.minusDays(LOOKBACK_DAYS);
+        Map<String, AttributeValue> progress = dynamo.getItem(GetItemRequest.builder().tableName(table)
+                .key(PROGRESS_KEY).consistentRead(true).build()).item();
+        if (progress == null || !progress.containsKey(LAST_COMPLETE_DAY)) {
+            return earliest;
+        }
+        // The last complete day is read again: what became due on it after that run's instant is still to do.
+        LocalDate lastComplete = LocalDate.parse(Attr.string(progress, LAST_COMPLETE_DAY));
+        LocalDate from = lastComplete.isBefore(earliest) ? earliest : lastComplete;
+        return from.isAfter(today) ? today : from;
+    }
+
+    /** Remembers the last day a run completed, never moving it back (a run for an earlier clock does not). */
+    private void recordCompleted(LocalDate today) {
+        Map<String, AttributeValue> item = new HashMap<>(PROGRESS_KEY);
+        item.put(LAST_COMPLETE_DAY, Attr.s(today.toString()));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(item)
+                    .conditionExpression("attribute_not_exists(#day) OR #day <= :today")
+                    .expressionAttributeNames(Map.of("#day", LAST_COMPLETE_DAY))
+                    .expressionAttributeValues(Map.of(":today", Attr.s(today.toString()))).build());
+        } catch (ConditionalCheckFailedException later) {
+            // a run for a later day completed already: its mark stands
+        }
+    }
+
+    private record IndexPartition(String index, String keyName, String key, String dueAttribute) {
+    }
+
+    /** Settles the members with a due lot in one index partition, page by page; false when out of time. */
+    private boolean settlePartition(IndexPartition partition, Instant now, Set<String> settled, Tally tally,
+                                    BooleanSupplier timeLeft) {
+        Map<String, AttributeValue> startKey = null;
+        do {
+            QueryResponse page = queryIndex(partition.index(), partition.keyName(), partition.key(), startKey);
+            for (Map<String, AttributeValue> item : page.items()) {
+                String memberId = Attr.string(item, "memberId");
+                Instant due = Instant.parse(Attr.string(item, partition.dueAttribute()));
+                if (due.isAfter(now) || settled.contains(memberId)) {
+                    continue;
+                }
+                if (!timeLeft.getAsBoolean()) {
+                    return false;
+                }
+                settle(memberId, now, tally);
+                settled.add(memberId);
+            }
+            startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (startKey != null);
+        return true;
+    }
+
+    private QueryResponse queryIndex(String index, String keyName, String key, Map<String, AttributeValue> startKey) {
+        return dynamo.query(QueryRequest.builder().tableName(table).indexName(index)
+                .keyConditionExpression("#pk = :pk")
+                .expressionAttributeNames(Map.of("#pk", keyName))
+                .expressionAttributeValues(Map.of(":pk", Attr.s(key)))
+                .limit(PAGE_SIZE)
+                .exclusiveStartKey(startKey)
+                .build());
+    }
+
+    /** Expires and activates everything due of one member, in rounds of at most {@link #MAX_LOTS_PER_TRANSACTION}. */
+    void settle(String memberId, Instant now, Tally tally) {
+        boolean touched = false;
+        while (true) {
+            Optional<Round> round = settleRound(memberId, now);
+            if (round.isEmpty()) {
+                break;
+            }
+            touched = true;
+            tally.lotsExpired += round.get().lotsExpired();
+            tally.pointsExpired += round.get().pointsExpired();
+            tally.lotsActivated += round.get().lotsActivated();
+            if (!round.get().more()) {
+                break;
+            }
+        }
+        if (touched) {
+            tally.members++;
+        }
+    }
+
+    private record Round(int lotsExpired, long pointsExpired, int lotsActivated, boolean more) {
+    }
+
+    /** One transaction's worth for a member, retried from a fresh read when a guard fails; empty when nothing is due. */
+    private Optional<Round> settleRound(String memberId, Instant now) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<MemberRepository.MemberState> state = members.loadWithOpenLots(memberId);
+            if (state.isEmpty()) {
+                return Optional.empty();
+            }
+            String programId = state.get().member().programId();
+            List<PointsLot> dueToExpire = new ArrayList<>();
+            List<PointsLot> dueToActivate = new ArrayList<>();
+            int due = 0;
+            for (Map<String, AttributeValue> item : state.get().lotItems()) {
+                PointsLot lot = LotItems.fromItem(item);
+                boolean expires = lot.remaining() > 0 && lot.isExpiredAt(now);
+                boolean activates = !expires && lot.remaining() > 0 && item.containsKey(TableSchema.GSI1_PK)
+                        && !lot.availableAt().isAfter(now);
+                if (!expires && !activates) {
+                    continue;
+                }
+                if (++due > MAX_LOTS_PER_TRANSACTION) {
+                    continue;
+                }
+                (expires ? dueToExpire : dueToActivate).add(lot);
+            }
+            if (dueToExpire.isEmpty() && dueToActivate.isEmpty()) {
+                return Optional.empty();
+            }
+            List<TransactWriteItem> items = new ArrayList<>();
+            PointsFigures.Change change = PointsFigures.Change.none(now);
+            long pointsExpired = 0;
+            for (PointsLot lot : dueToExpire) {
+                PointsLot written = lot.withRemaining(0);
+                LedgerEntry entry = LotExpiry.entryFor(lot, programId, now, ACTOR);
+                items.addAll(LotItems.change(table, lot, written));
+                items.add(appendWithEvent(entry, expiredEvent(entry, lot, lot.expiresAt(), LotExpiry.REASON, now)));
+                change = change.plus(PointsFigures.Change.changed(lot, written, now));
+                pointsExpired += lot.remaining();
+            }
+            MemberLedger ledger = new MemberLedger(memberId, programId, dueToActivate);
+            for (PointsLot lot : dueToActivate) {
+                LedgerEntry entry = ledger.activate(new EntryMeta(activationEntryId(lot), now, ACTOR, ACTIVATION_REASON),
+                        lot.lotId()).entry();
+                items.add(leaveActivationIndex(lot));
+                items.add(appendWithEvent(entry, activatedEvent(entry, lot, now)));
+            }
+            if (change.total() != 0) {
+                UpdateExpression profile = new UpdateExpression();
+                MemberFigures.apply(profile, state.get().profileItem(), change, now);
+                profile.condition("attribute_exists(PK)");
+                items.add(profile.build(table, MemberRepository.profileKey(memberId)));
+            }
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                return Optional.of(new Round(dueToExpire.size(), pointsExpired, dueToActivate.size(),
+                        due > MAX_LOTS_PER_TRANSACTION));
+            } catch (TransactionCanceledException raced) {
+                // A return, a hold or a purchase changed this member since the read (a guard failed or the items
+                // were in another transaction): read again and settle what is there now. Nothing was written.
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("member " + memberId + " kept changing while the expiry job ran; "
+                            + "the next run settles it", raced);
+                }
+            }
+        }
+    }
+
+    /** The ACTIVATE entry's id: from the lot alone, as a lot activates once. */
+    static String activationEntryId(PointsLot lot) {
+        return "activation-" + lot.lotId();
+    }
+
+    /** Takes the lot out of the activation index, only if it is still there: a second activation fails instead. */
+    private TransactWriteItem leaveActivationIndex(PointsLot lot) {
+        return TransactWriteItem.builder().update(Update.builder().tableName(table).key(LotItems.key(lot))
+                .updateExpression("REMOVE #gsi1pk, #gsi1sk")
+                .conditionExpression("attribute_exists(#gsi1pk) AND remaining = :read")
+                .expressionAttributeNames(Map.of("#gsi1pk", TableSchema.GSI1_PK, "#gsi1sk", TableSchema.GSI1_SK))
+                .expressionAttributeValues(Map.of(":read", Attr.n(lot.remaining())))
+                .build()).build();
+    }
+
+    /** The append-only entry carrying its event in the outbox: the entry is the outbox record (DESIGN section 5). */
+    private TransactWriteItem appendWithEvent(LedgerEntry entry, DomainEvent event) {
+        Map<String, AttributeValue> item = new HashMap<>(LedgerEntryItems.toItem(entry));
+        item.put(TableSchema.OUTBOX, Attr.strings(Outbox.encode(List.of(event))));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    private static DomainEvent expiredEvent(LedgerEntry entry, PointsLot lot, Instant expiresAt, String reason, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", lot.memberId());
+        data.put("merchantId", lot.issuingMerchantId());
+        data.put("entryId", entry.entryId());
+        data.put("lotId", lot.lotId());
+        data.put("points", lot.remaining());
+        data.put("expiresAt", expiresAt.toString());
+        data.put("reason", reason);
+        return new DomainEvent(UUID.randomUUID().toString(), "PointsExpired", now, entry.programId(), data);
+    }
+
+    private static DomainEvent activatedEvent(LedgerEntry entry, PointsLot lot, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", lot.memberId());
+        data.put("merchantId", lot.issuingMerchantId());
+        data.put("entryId", entry.entryId());
+        data.put("lotId", lot.lotId());
+        data.put("points", lot.remaining());
+        if (lot.sourceOrderId() != null) {
+            data.put("orderId", lot.sourceOrderId());
+        }
+        data.put("availableAt", lot.availableAt().toString());
+        if (lot.expiresAt() != null) {
+            data.put("expiresAt", lot.expiresAt().toString());
+        }
+        return new DomainEvent(UUID.randomUUID().toString(), "PointsActivated", now, entry.programId(), data);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // INACTIVITY policy
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** Members whose inactivity date (InactivityIndex) is due: all their points are written off. False when out of time. */
+    private boolean settleInactive(LocalDate from, Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
+            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
+                Map<String, AttributeValue> startKey = null;
+                do {
+                    QueryResponse page = queryIndex(TableSchema.GSI2, TableSchema.GSI2_PK,
+                            InactivityIndex.partition(day, shard), startKey);
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        if (Instant.parse(Attr.string(item, InactivityIndex.INACTIVE_AT)).isAfter(now)) {
+                            continue;
+                        }
+                        if (!timeLeft.getAsBoolean()) {
+                            return false;
+                        }
+                        settleInactiveMember(Attr.string(item, "memberId"), now, tally);
+                    }
+                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                } while (startKey != null);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes off every open lot of a member whose inactivity date has passed (EXPIRE entries, reason "inactivity"), in
+     * rounds of at most {@link #MAX_LOTS_PER_TRANSACTION}; the last round takes the profile out of the index. Every
+     * round is guarded by the inactivity date read, so a purchase committing meanwhile (which moves it) stops it.
+     */
+    private void settleInactiveMember(String memberId, Instant now, Tally tally) {
+        boolean touched = false;
+        boolean more = true;
+        for (int attempt = 1; more; attempt++) {
+            Optional<MemberRepository.MemberState> state = members.loadWithOpenLots(memberId);
+            if (state.isEmpty()) {
+                return;
+            }
+            Map<String, AttributeValue> profileItem = state.get().profileItem();
+            Optional<String> inactiveRead = Attr.optionalString(profileItem, InactivityIndex.INACTIVE_AT);
+            if (inactiveRead.isEmpty() || Instant.parse(inactiveRead.get()).isAfter(now)) {
+                break; // a purchase moved the date, or an earlier run finished this member
+            }
+            Instant inactiveAt = Instant.parse(inactiveRead.get());
+            String programId = state.get().member().programId();
+            List<PointsLot> open = LotItems.fromItems(state.get().lotItems()).stream()
+                    .filter(lot -> lot.remaining() > 0).toList();
+            List<PointsLot> round = open.subList(0, Math.min(open.size(), MAX_LOTS_PER_TRANSACTION));
+            more = open.size() > round.size();
+            List<TransactWriteItem> items = new ArrayList<>();
+            PointsFigures.Change change = PointsFigures.Change.none(now);
+            long points = 0;
+            for (PointsLot lot : round) {
+                PointsLot written = lot.withRemaining(0);
+                LedgerEntry entry = new LedgerEntry(LotExpiry.entryIdFor(lot), memberId, programId,
+                        app.loyalty.shared.domain.ledger.EntryType.EXPIRE, -lot.remaining(), now, ACTOR, INACTIVITY_REASON,
+                        null, List.of(new app.loyalty.shared.domain.ledger.LotAllocation(lot.lotId(), lot.remaining())));
+                items.addAll(LotItems.change(table, lot, written));
+                items.add(appendWithEvent(entry, expiredEvent(entry, lot, inactiveAt, INACTIVITY_REASON, now)));
+                change = change.plus(PointsFigures.Change.changed(lot, written, now));
+                points += lot.remaining();
+            }
+            UpdateExpression profile = new UpdateExpression();
+            if (change.total() != 0) {
+                MemberFigures.apply(profile, profileItem, change, now);
+            }
+            String inactive = profile.name(InactivityIndex.INACTIVE_AT);
+            profile.condition(inactive + " = " + profile.value(Attr.s(inactiveRead.get())));
+            if (!more) {
+                profile.remove(inactive).remove(profile.name(TableSchema.GSI2_PK)).remove(profile.name(TableSchema.GSI2_SK));
+            } else {
+                profile.set(inactive + " = " + profile.value(Attr.s(inactiveRead.get())));
+            }
+            items.add(profile.build(table, MemberRepository.profileKey(memberId)));
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                touched |= !round.isEmpty();
+                tally.lotsExpired += round.size();
+                tally.pointsExpired += points;
+                attempt = 0;
+            } catch (TransactionCanceledException raced) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("member " + memberId + " kept changing while the expiry job ran; "
+                            + "the next run settles it", raced);
+                }
+                more = true;
+            }
+        }
+        if (touched) {
+            tally.members++;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Reminders
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the expiry index for the days after today up to the longest notice period, and reminds each member once
+     * per expiry instant whose program's notice period has begun. False when out of time.
+     */
+    private boolean remind(Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        Set<String> seen = new HashSet<>();
+        for (int ahead = 1; ahead <= ProgramRules.Expiry.MAX_NOTICE_DAYS; ahead++) {
+            LocalDate day = today.plusDays(ahead);
+            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
+                Map<String, AttributeValue> startKey = null;
+                do {
+                    QueryResponse page = queryIndex(TableSchema.GSI2, TableSchema.GSI2_PK,
+                            LotItems.expiryPartition(day, shard), startKey);
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        String memberId = Attr.string(item, "memberId");
+                        Instant expiresAt = Instant.parse(Attr.string(item, "expiresAt"));
+                        if (!expiresAt.isAfter(now) || !seen.add(memberId + "#" + expiresAt)) {
+                            continue;
+                        }
+                        if (!timeLeft.getAsBoolean()) {
+                            return false;
+                        }
+                        if (remindOnce(memberId, expiresAt, now)) {
+                            tally.reminders++;
+                        }
+                    }
+                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                } while (startKey != null);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One PointsExpiringSoon for the member's points burning at {@code expiresAt}, if the program's notice period has
+     * begun: the points are the profile's figure for that instant (every lot burning then, exact). The marker's
+     * condition makes it once per member and instant, whichever run gets there first.
+     */
+    private boolean remindOnce(String memberId, Instant expiresAt, Instant now) {
+        Optional<MemberRepository.MemberState> state = members.load(memberId);
+        if (state.isEmpty()) {
+            return false;
+        }
+        String programId = state.get().member().programId();
+        int noticeDays = programs.find(programId).map(Program::rules).map(ProgramRules::expiry)
+                .orElse(ProgramRules.Expiry.DEFAULT).noticeDaysOrDefault();
+        if (now.plus(Duration.ofDays(noticeDays)).isBefore(expiresAt)) {
+            return false;
+        }
+        long points = Optional.ofNullable(MemberFigures.read(state.get().profileItem()).expiringAt().get(expiresAt)).orElse(0L);
+        if (points <= 0) {
+            return false;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", memberId);
+        data.put("points", points);
+        data.put("expiresAt", expiresAt.toString());
+        data.put("noticeDays", noticeDays);
+        DomainEvent event = new DomainEvent(UUID.randomUUID().toString(), "PointsExpiringSoon", now, programId, data);
+        Map<String, AttributeValue> marker = new HashMap<>(Attr.key(MemberRepository.memberPk(memberId),
+                REMINDER_PREFIX + expiresAt));
+        marker.put("memberId", Attr.s(memberId));
+        marker.put("programId", Attr.s(programId));
+        marker.put("expiresAt", Attr.s(expiresAt.toString()));
+        marker.put("points", Attr.n(points));
+        marker.put("remindedAt", Attr.s(now.toString()));
+        marker.put(TableSchema.TTL, Attr.n(expiresAt.plus(REMINDER_RETENTION).getEpochSecond()));
+        marker.put(TableSchema.OUTBOX, Attr.strings(Outbox.encode(List.of(event))));
+        try {
+            dynamo.putItem(PutItemRequest.builder().tableName(table).item(marker)
+                    .conditionExpression("attribute_not_exists(PK)").build());
+            return true;
+        } catch (ConditionalCheckFailedException alreadyReminded) {
+            return false; // an earlier run (or a concurrent one) reminded this member of this date: once is enough
+        }
+    }
+}
