@@ -75,7 +75,7 @@ final class Notifier {
     }
 
     /** What one event came to, per channel (for the log line and tests). */
-    record Result(Map<Channel, String> outcomes) {
+    record Result(Map<String, String> outcomes) {
     }
 
     Result onEvent(String detailType, JsonNode detail) {
@@ -95,7 +95,7 @@ final class Notifier {
         String language = programSettings.languageFor(member.profile().preferences().get(Language.PREFERENCE));
         Instant now = context.clock().instant();
         boolean stale = isStale(event, now);
-        Map<Channel, String> outcomes = new java.util.EnumMap<>(Channel.class);
+        Map<String, String> outcomes = new java.util.TreeMap<>();
         List<String> failures = new ArrayList<>();
         for (Channel channel : programSettings.channelsFor(event.type())) {
             if (!reachable(member, channel)) {
@@ -114,14 +114,14 @@ final class Notifier {
             if (!claim.claimed()) {
                 String existing = Attr.optionalString(claim.existing(), "outcome").orElse("");
                 if (!existing.equals(Outcome.FAILED.wire()) || !log.takeOver(event.memberId(), sortKey, Outcome.FAILED)) {
-                    outcomes.put(channel, "duplicate");
+                    outcomes.put(channel.wireName(), "duplicate");
                     continue;
                 }
             } else if (initial != Outcome.SENDING) {
-                outcomes.put(channel, initial.wire());
+                outcomes.put(channel.wireName(), initial.wire());
                 continue;
             }
-            outcomes.put(channel, send(event, member, channel, language, programSettings, sortKey, now)
+            outcomes.put(channel.wireName(), send(event, member, channel, language, programSettings, sortKey, now)
                     .map(errorCode -> {
                         failures.add(channel.wireName() + ":" + errorCode);
                         log.failed(event.memberId(), sortKey, errorCode);
@@ -131,7 +131,7 @@ final class Notifier {
         Map<String, Object> line = new HashMap<>();
         line.put("eventId", event.eventId());
         line.put("detailType", event.type());
-        outcomes.forEach((channel, outcome) -> line.put(channel.wireName(), outcome));
+        line.putAll(outcomes);
         logLine("event", line);
         if (!failures.isEmpty()) {
             // Lambda's retries take the failed channels over; after them the event goes to the dead-letter queue.

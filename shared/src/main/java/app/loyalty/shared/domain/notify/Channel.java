@@ -1,20 +1,15 @@
 package app.loyalty.shared.domain.notify;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** A way to reach a member. Each is sent only with the member's consent for it (Consents). */
 public enum Channel {
     SMS, EMAIL, PUSH;
 
-    @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    @JsonCreator
     public static Channel fromWire(String value) {
         for (Channel channel : values()) {
             if (channel.wireName().equals(value)) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * Every field may be left out and takes its default.
  */
 public record NotificationSettings(String timeZone, String defaultLanguage, QuietHoursSetting quietHours,
-                                   Map<String, List<Channel>> channels,
+                                   Map<String, List<String>> channels,
                                    Map<String, Map<String, MessageTemplate>> templates) {
     public static final NotificationSettings DEFAULT = new NotificationSettings(null, null, null, null, null);
     private static final DateTimeFormatter HOUR_MINUTE = DateTimeFormatter.ofPattern("HH:mm");
@@ -56,6 +56,7 @@ public record NotificationSettings(String timeZone, String defaultLanguage, Quie
             if (list == null || list.stream().anyMatch(java.util.Objects::isNull) || Set.copyOf(list).size() != list.size()) {
                 throw new IllegalArgumentException("channels." + eventType + " lists distinct channels (sms, email, push), possibly none");
             }
+            list.forEach(Channel::fromWire);
         });
         channels = Map.copyOf(channels);
         templates = templates == null ? Map.of() : templates;
@@ -93,9 +94,12 @@ public record NotificationSettings(String timeZone, String defaultLanguage, Quie
 
     /** The channels an event goes out on (before consents): all three unless the program chose otherwise. */
     public Set<Channel> channelsFor(String eventType) {
-        List<Channel> chosen = channels.get(eventType);
-        return chosen == null ? EnumSet.allOf(Channel.class)
-                : chosen.isEmpty() ? EnumSet.noneOf(Channel.class) : EnumSet.copyOf(chosen);
+        List<String> chosen = channels.get(eventType);
+        EnumSet<Channel> out = chosen == null ? EnumSet.allOf(Channel.class) : EnumSet.noneOf(Channel.class);
+        if (chosen != null) {
+            chosen.forEach(name -> out.add(Channel.fromWire(name)));
+        }
+        return out;
     }
 
     /** The language a member's preference resolves to: theirs when supported, else the program's default. */
