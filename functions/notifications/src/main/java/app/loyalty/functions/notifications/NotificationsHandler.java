@@ -1,0 +1,76 @@
+package app.loyalty.functions.notifications;
+
+import app.loyalty.shared.http.RequestLog;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.runtime.AwsClients;
+import app.loyalty.shared.runtime.Environment;
+import app.loyalty.shared.runtime.LambdaJson;
+import app.loyalty.shared.runtime.PrimingStep;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.crac.Core;
+import org.crac.Resource;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The notifications function's event side. Two triggers (template.yaml):
+ * <ul>
+ *   <li>the EventBridge rule of the loyalty bus: an event (PointsAccrued, PointsExpiringSoon, ...) becomes at most
+ *       one message per channel ({@link Notifier#onEvent});</li>
+ *   <li>the schedule every 15 minutes, input {@code {"job": "send-deferred"}}: messages deferred by quiet hours
+ *       whose time has come go out ({@link Notifier#sendDue}).</li>
+ * </ul>
+ * Answers a small JSON summary; a failed publish fails the invocation (Lambda retries, then the DLQ).
+ */
+public final class NotificationsHandler implements RequestStreamHandler, Resource {
+    public static final String TOPIC_ARN = "NOTIFICATIONS_TOPIC_ARN";
+    public static final String SEND_DEFERRED = "send-deferred";
+
+    private final Notifier notifier;
+    private final SettingsRepository settings;
+    private final RequestLog log;
+
+    public NotificationsHandler() {
+        this(AppContext.fromEnvironment());
+    }
+
+    public NotificationsHandler(AppContext context) {
+        this(context, AwsClients.build(SnsClient.builder()), Environment.require(TOPIC_ARN), RequestLog.STDOUT);
+    }
+
+    public NotificationsHandler(AppContext context, SnsClient sns, String topicArn, RequestLog log) {
+        this.notifier = new Notifier(context, sns, topicArn, log);
+        this.settings = new SettingsRepository(context.dynamo(), context.tableName(), context.clock(), context.json());
+        this.log = log;
+        Core.getGlobalContext().register(this);
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        JsonNode event = LambdaJson.MAPPER.readTree(input);
+        if (event.has("detail-type")) {
+            Notifier.Result result = notifier.onEvent(event.path("detail-type").asText(), event.path("detail"));
+            LambdaJson.write(output, java.util.Map.of("outcomes", result.outcomes()));
+        } else if (SEND_DEFERRED.equals(event.path("job").asText())) {
+            LambdaJson.write(output, java.util.Map.of("sent", notifier.sendDue()));
+        } else {
+            throw new IllegalArgumentException("Neither an EventBridge event nor the send-deferred job");
+        }
+    }
+
+    /** SnapStart priming: reads the settings of a program that does not exist (a GetItem miss), sends nothing. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
+        PrimingStep.run(log, "notification settings read (miss)", () -> settings.read("prg_priming"));
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> context) {
+        // nothing to refresh: clients re-resolve credentials on use
+    }
+}
