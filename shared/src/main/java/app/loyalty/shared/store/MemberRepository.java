@@ -100,6 +100,14 @@ public final class MemberRepository {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(cardFromItem(item));
     }
 
+    /** Shards of the program member index (GSI1 {@code MEMBERS#<programId>#<shard>}), as the expiry indexes. */
+    public static final int PROGRAM_MEMBER_SHARDS = LotItems.EXPIRY_SHARDS;
+
+    /** The GSI1 partition holding one shard of a program's member profiles, sorted by enrolment instant. */
+    public static String programMembersPartition(String programId, int shard) {
+        return "MEMBERS#" + programId + "#" + shard;
+    }
+
     /** The member's profile with a first card of the standard kind. */
     public TransactWriteItem enrol(Member member) {
         return enrol(member, app.loyalty.shared.domain.discount.card.CardKind.STANDARD);
@@ -116,6 +124,10 @@ public final class MemberRepository {
         item.put(CardLevels.CARD_KIND, Attr.s(cardKind));
         item.put("enrolledAt", Attr.s(member.enrolledAt().toString()));
         item.put("enrolledBy", Attr.s(member.enrolledByMerchantId()));
+        // The program's member index: campaigns, segments and the operator's member list page through a program's
+        // members by shard, never by scanning the table (docs/data-model.md, pattern 38).
+        item.put(TableSchema.GSI1_PK, Attr.s(programMembersPartition(member.programId(), LotItems.shardOf(member.memberId()))));
+        item.put(TableSchema.GSI1_SK, Attr.s(member.enrolledAt() + "#" + member.memberId()));
         item.put("version", Attr.n(0));
         // Rolling figures purchases keep with atomic updates (see PurchaseStats): nested map paths need the maps.
         item.put("purchaseCount", Attr.n(0));
