@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * The notifications function's event side. Two triggers (template.yaml):
@@ -30,8 +31,11 @@ import java.io.OutputStream;
 public final class NotificationsHandler implements RequestStreamHandler, Resource {
     public static final String TOPIC_ARN = "NOTIFICATIONS_TOPIC_ARN";
     public static final String SEND_DEFERRED = "send-deferred";
+    /** Open campaigns the 15-minute sweep starts or resumes at most (each is a whole send). */
+    static final int CAMPAIGNS_PER_SWEEP = 5;
 
     private final Notifier notifier;
+    private final Campaigns campaigns;
     private final SettingsRepository settings;
     private final RequestLog log;
 
@@ -45,6 +49,7 @@ public final class NotificationsHandler implements RequestStreamHandler, Resourc
 
     public NotificationsHandler(AppContext context, SnsClient sns, String topicArn, RequestLog log) {
         this.notifier = new Notifier(context, sns, topicArn, log);
+        this.campaigns = new Campaigns(context, notifier);
         this.settings = new SettingsRepository(context.dynamo(), context.tableName(), context.clock(), context.json());
         this.log = log;
         Core.getGlobalContext().register(this);
@@ -57,10 +62,22 @@ public final class NotificationsHandler implements RequestStreamHandler, Resourc
             Notifier.Result result = notifier.onEvent(event.path("detail-type").asText(), event.path("detail"));
             LambdaJson.write(output, java.util.Map.of("outcomes", result.outcomes()));
         } else if (SEND_DEFERRED.equals(event.path("job").asText())) {
-            LambdaJson.write(output, java.util.Map.of("sent", notifier.sendDue()));
+            // The sweep also starts campaigns whose one-time schedule did not run them, or resumes a crashed send.
+            List<Campaigns.RunResult> resumed = campaigns.sendDue(CAMPAIGNS_PER_SWEEP);
+            LambdaJson.write(output, java.util.Map.of("sent", notifier.sendDue(), "campaigns", resumed));
+        } else if (Campaigns.SEND_CAMPAIGN.equals(event.path("job").asText())) {
+            LambdaJson.write(output, campaigns.send(required(event, "programId"), required(event, "campaignId")));
         } else {
-            throw new IllegalArgumentException("Neither an EventBridge event nor the send-deferred job");
+            throw new IllegalArgumentException("Neither an EventBridge event nor a job (send-deferred, send-campaign)");
         }
+    }
+
+    private static String required(JsonNode event, String field) {
+        String value = event.path(field).asText("");
+        if (value.isBlank()) {
+            throw new IllegalArgumentException("The " + event.path("job").asText() + " job needs " + field);
+        }
+        return value;
     }
 
     /** SnapStart priming: reads the settings of a program that does not exist (a GetItem miss), sends nothing. */
