@@ -40,6 +40,7 @@ final class CampaignAdmin {
     private final SettingsRepository settings;
     private final ProgramRepository programs;
     private final IdempotentWriter writer;
+    private final AutoCampaignStore autoCampaigns;
 
     CampaignAdmin(AppContext context, CampaignScheduler scheduler) {
         this.clock = context.clock();
@@ -50,6 +51,31 @@ final class CampaignAdmin {
         this.settings = new SettingsRepository(context.dynamo(), context.tableName(), clock, json);
         this.programs = new ProgramRepository(context.dynamo(), context.tableName());
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+        this.autoCampaigns = new AutoCampaignStore(context.dynamo(), context.tableName(), json);
+    }
+
+    record AutoCampaignsView(String programId, AutoCampaigns.Recurring birthday, AutoCampaigns.Recurring weMissYou) {
+    }
+
+    ApiResponse readAutoCampaigns(ApiRequest request) {
+        String programId = request.pathParameter("programId");
+        if (programs.find(programId).isEmpty()) {
+            throw ApiException.notFound("program " + programId);
+        }
+        AutoCampaigns stored = autoCampaigns.read(programId);
+        return ApiResponse.json(200, new AutoCampaignsView(programId, stored.birthday(), stored.weMissYou()));
+    }
+
+    /** Replaces them whole (a PUT: idempotent by nature, no Idempotency-Key), guarded by the program's existence. */
+    ApiResponse replaceAutoCampaigns(ApiRequest request) {
+        String programId = request.pathParameter("programId");
+        AutoCampaigns body = request.body(AutoCampaigns.class);
+        Instant now = clock.instant();
+        AutoCampaigns checked = validated(() -> body.validated(now, settings.cached(programId).languageFor(null)));
+        if (!autoCampaigns.replace(programId, checked, now)) {
+            throw ApiException.notFound("program " + programId);
+        }
+        return ApiResponse.json(200, new AutoCampaignsView(programId, checked.birthday(), checked.weMissYou()));
     }
 
     record ResultsView(long targeted, long sent, long skippedNoConsent, long failed) {

@@ -39,6 +39,9 @@ import java.util.UUID;
 final class Campaigns {
     static final String CAMPAIGN_EVENT_TYPE = "Campaign";
     static final String SEND_CAMPAIGN = "send-campaign";
+    static final String DAILY_CAMPAIGNS = "daily-campaigns";
+    static final String BIRTHDAY_EVENT_TYPE = "Birthday";
+    static final String WE_MISS_YOU_EVENT_TYPE = "WeMissYou";
 
     private final Clock clock;
     private final ObjectMapper json;
@@ -48,6 +51,7 @@ final class Campaigns {
     private final SettingsRepository settings;
     private final MessageLog log;
     private final Notifier notifier;
+    private final AutoCampaignStore autoCampaigns;
 
     Campaigns(app.loyalty.shared.runtime.AppContext context, Notifier notifier) {
         this.clock = context.clock();
@@ -58,6 +62,7 @@ final class Campaigns {
         this.settings = new SettingsRepository(context.dynamo(), context.tableName(), clock, json);
         this.log = new MessageLog(context.dynamo(), context.tableName());
         this.notifier = notifier;
+        this.autoCampaigns = new AutoCampaignStore(context.dynamo(), context.tableName(), json);
     }
 
     static String scheduleName(String campaignId) {
@@ -115,7 +120,7 @@ final class Campaigns {
                 Results pageResults = Results.NONE;
                 for (ProgramMembers.Entry entry : page.entries()) {
                     if (campaign.segmentOrEveryone().matches(entry.snapshot(), today)) {
-                        pageResults = pageResults.plus(reach(campaign, campaignId, sendAt, programId, entry, now));
+                        pageResults = pageResults.plus(reach(campaign, CAMPAIGN_EVENT_TYPE, campaignId, sendAt, programId, entry, now));
                     }
                 }
                 results = results.plus(pageResults);
@@ -147,7 +152,7 @@ final class Campaigns {
      * One member of the segment: each consenting channel's message is claimed, then published. A message already
      * claimed (an earlier or crashed run) counts as sent unless it failed, in which case this run tries it again.
      */
-    private Results reach(CampaignDefinition campaign, String campaignId, String sendAt, String programId,
+    private Results reach(CampaignDefinition campaign, String eventType, String eventId, String occurredAt, String programId,
                           ProgramMembers.Entry entry, Instant now) {
         Member member = entry.member();
         List<Channel> channels = new ArrayList<>();
@@ -161,7 +166,7 @@ final class Campaigns {
         }
         String language = campaign.languageFor(member.profile().preferences().get(app.loyalty.shared.domain.notify.Language.PREFERENCE));
         CampaignDefinition.Text text = campaign.render(language, entry.snapshot().availablePoints(), member.profile().preferences());
-        NotificationEvent event = new NotificationEvent(CAMPAIGN_EVENT_TYPE, campaignId, sendAt, programId, member.memberId(),
+        NotificationEvent event = new NotificationEvent(eventType, eventId, occurredAt, programId, member.memberId(),
                 json.createObjectNode());
         return deliver(event, member, channels, language, "campaign", text.subject(), text.body(), now);
     }
@@ -213,6 +218,65 @@ final class Campaigns {
             }
         }
         return runs;
+    }
+
+    /** What the daily job did for one program. */
+    record DailyResult(String programId, Results birthday, Results weMissYou) {
+    }
+
+    /**
+     * The daily schedule: for each program with recurring campaigns (their index), pages its members once and sends
+     * the birthday campaign to those whose birthday it is today in the program's time zone (message key
+     * {@code birthday-<year>}: once per member and year) and the we-miss-you campaign to those whose last purchase day
+     * is at least {@code afterDays} ago (key {@code we-miss-you-<last purchase day>}: once per lapse). Consent,
+     * contact and language as for any campaign; running it twice a day sends nothing more.
+     */
+    List<DailyResult> daily() {
+        List<DailyResult> out = new ArrayList<>();
+        for (AutoCampaignStore.Program configured : autoCampaigns.programsWithAny()) {
+            String programId = configured.programId();
+            Optional<Program> program = programs.find(programId);
+            if (program.isEmpty()) {
+                notifier.logLine("daily-campaigns-no-program", Map.of("programId", programId));
+                continue;
+            }
+            Instant now = clock.instant();
+            NotificationSettings programSettings = settings.cached(programId);
+            LocalDate today = LocalDate.ofInstant(now, programSettings.zone());
+            AutoCampaigns auto = configured.settings();
+            String fallbackLanguage = programSettings.languageFor(null);
+            CampaignDefinition birthday = auto.birthday() == null ? null : auto.birthday().asCampaign("birthday", now, fallbackLanguage);
+            CampaignDefinition weMissYou = auto.weMissYou() == null ? null : auto.weMissYou().asCampaign("weMissYou", now, fallbackLanguage);
+            Results birthdays = Results.NONE;
+            Results lapses = Results.NONE;
+            for (int shard = 0; shard < MemberRepository.PROGRAM_MEMBER_SHARDS; shard++) {
+                Map<String, AttributeValue> start = null;
+                do {
+                    ProgramMembers.Page page = members.page(programId, shard, start, program.get().rules(), now);
+                    for (ProgramMembers.Entry entry : page.entries()) {
+                        if (birthday != null && Segment.isBirthday(entry.snapshot().birthDate(), today)) {
+                            birthdays = birthdays.plus(reach(birthday, BIRTHDAY_EVENT_TYPE, "birthday-" + today.getYear(),
+                                    today.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString(), programId, entry, now));
+                        }
+                        LocalDate last = entry.snapshot().lastPurchaseDay();
+                        if (weMissYou != null && last != null && !last.plusDays(auto.weMissYou().afterDays()).isAfter(today)) {
+                            LocalDate lapsedOn = last.plusDays(auto.weMissYou().afterDays());
+                            lapses = lapses.plus(reach(weMissYou, WE_MISS_YOU_EVENT_TYPE, "we-miss-you-" + last,
+                                    lapsedOn.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toString(), programId, entry, now));
+                        }
+                    }
+                    start = page.next();
+                } while (start != null);
+            }
+            notifier.logLine("daily-campaigns", Map.of("programId", programId, "birthdaySent", birthdays.sent(),
+                    "weMissYouSent", lapses.sent(), "failed", birthdays.failed() + lapses.failed()));
+            out.add(new DailyResult(programId, birthdays, lapses));
+        }
+        return out;
+    }
+
+    AutoCampaignStore autoCampaigns() {
+        return autoCampaigns;
     }
 
     CampaignStore store() {

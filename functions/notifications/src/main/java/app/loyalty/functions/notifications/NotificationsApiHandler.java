@@ -55,7 +55,9 @@ public final class NotificationsApiHandler extends ApiFunction {
                 "GET /v1/programs/{programId}/campaigns", Route.operator(campaigns::list),
                 "GET /v1/programs/{programId}/campaigns/{campaignId}", Route.operator(campaigns::read),
                 "POST /v1/programs/{programId}/campaigns/{campaignId}/cancel", Route.operator(campaigns::cancel),
-                "POST /v1/programs/{programId}/campaigns/dry-run", Route.operator(campaigns::dryRun)));
+                "POST /v1/programs/{programId}/campaigns/dry-run", Route.operator(campaigns::dryRun),
+                "GET /v1/programs/{programId}/auto-campaigns", Route.operator(campaigns::readAutoCampaigns),
+                "PUT /v1/programs/{programId}/auto-campaigns", Route.operator(campaigns::replaceAutoCampaigns)));
         this.log = new MessageLog(context.dynamo(), context.tableName());
         this.settings = new SettingsRepository(context.dynamo(), context.tableName(), context.clock(), context.json());
         this.programs = new ProgramRepository(context.dynamo(), context.tableName());

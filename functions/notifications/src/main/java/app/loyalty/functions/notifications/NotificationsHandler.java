@@ -24,7 +24,12 @@ import java.util.List;
  *   <li>the EventBridge rule of the loyalty bus: an event (PointsAccrued, PointsExpiringSoon, ...) becomes at most
  *       one message per channel ({@link Notifier#onEvent});</li>
  *   <li>the schedule every 15 minutes, input {@code {"job": "send-deferred"}}: messages deferred by quiet hours
- *       whose time has come go out ({@link Notifier#sendDue}).</li>
+ *       whose time has come go out ({@link Notifier#sendDue}), and open campaigns whose send did not run start or
+ *       resume ({@link Campaigns#sendDue});</li>
+ *   <li>a campaign's one-time Scheduler schedule, input {@code {"job": "send-campaign", "programId", "campaignId"}}
+ *       ({@link Campaigns#send});</li>
+ *   <li>the daily schedule, input {@code {"job": "daily-campaigns"}}: birthday and we-miss-you campaigns
+ *       ({@link Campaigns#daily}).</li>
  * </ul>
  * Answers a small JSON summary; a failed publish fails the invocation (Lambda retries, then the DLQ).
  */
@@ -67,8 +72,10 @@ public final class NotificationsHandler implements RequestStreamHandler, Resourc
             LambdaJson.write(output, java.util.Map.of("sent", notifier.sendDue(), "campaigns", resumed));
         } else if (Campaigns.SEND_CAMPAIGN.equals(event.path("job").asText())) {
             LambdaJson.write(output, campaigns.send(required(event, "programId"), required(event, "campaignId")));
+        } else if (Campaigns.DAILY_CAMPAIGNS.equals(event.path("job").asText())) {
+            LambdaJson.write(output, java.util.Map.of("programs", campaigns.daily()));
         } else {
-            throw new IllegalArgumentException("Neither an EventBridge event nor a job (send-deferred, send-campaign)");
+            throw new IllegalArgumentException("Neither an EventBridge event nor a job (send-deferred, send-campaign, daily-campaigns)");
         }
     }
 

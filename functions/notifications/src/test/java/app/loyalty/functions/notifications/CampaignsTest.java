@@ -69,9 +69,14 @@ class CampaignsTest {
     /** A member with a phone, the consents and preferences given, and the profile figures a purchase history leaves. */
     String member(Consents consents, Map<String, String> preferences, List<String> tags, String lastPurchaseDay, long purchases,
                   long spend) {
+        return member(consents, preferences, tags, lastPurchaseDay, purchases, spend, "1990-12-15");
+    }
+
+    String member(Consents consents, Map<String, String> preferences, List<String> tags, String lastPurchaseDay, long purchases,
+                  long spend, String birthDate) {
         String memberId = "mbr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         Member member = new Member(memberId, programId, MemberKind.CUSTOMER,
-                new MemberProfile("Ana", "+37369000001", "ana@example.md", LocalDate.parse("1990-12-15"), preferences),
+                new MemberProfile("Ana", "+37369000001", "ana@example.md", LocalDate.parse(birthDate), preferences),
                 consents, Member.Status.ACTIVE, "8000000000000011", clock.instant(), "mch_test");
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder()
                 .transactItems(new MemberRepository(context.dynamo(), context.tableName()).enrol(member)).build());
@@ -255,6 +260,37 @@ class CampaignsTest {
         assertThat(campaign.get("status").asText()).isEqualTo("sent");
         assertThat(campaign.get("results").get("targeted").asLong()).isEqualTo(5);
         assertThat(campaign.get("results").get("sent").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void theDailyJob_sendsBirthdayAndWeMissYou_oncePerYearAndLapse() {
+        String birthdayMember = member(SMS, Map.of(), List.of(), "2026-11-30", 1, 100); // born 1990-12-15
+        String lapsed = member(SMS, Map.of("preferredProducts", "croissant"), List.of(), "2026-09-01", 2, 900, "1985-06-01");
+        member(SMS, Map.of(), List.of(), "2026-10-16", 1, 100, "1985-06-01"); // exactly 60 days before 15 Dec: lapsed today
+        member(SMS, Map.of(), List.of(), "2026-10-17", 1, 100, "1985-06-01"); // 59 days: not yet
+        member(SMS, Map.of(), List.of(), null, 0, 0, "1985-06-01"); // never bought: no lapse
+        APIGatewayV2HTTPResponse put = api.handleRequest(post("PUT /v1/programs/{programId}/auto-campaigns",
+                Map.of("programId", programId), operator, null, """
+                {"birthday": {"channels": ["sms"], "messages": {"en": {"subject": "Happy birthday", "body": "Happy birthday!"}}},
+                 "weMissYou": {"afterDays": 60, "channels": ["sms"], "personalOffer": {"fallback": "coffee"},
+                               "messages": {"en": {"subject": "We miss you", "body": "A {products} is waiting"}}}}"""), null);
+        assertThat(put.getStatusCode()).as(put.getBody()).isEqualTo(200);
+
+        clock.set(Instant.parse("2026-12-15T09:00:00Z"));
+        JsonNode daily = LambdaJson.MAPPER.createObjectNode().put("job", Campaigns.DAILY_CAMPAIGNS);
+        invoke(notifications, daily);
+        assertThat(sns.published).extracting(PublishRequest::message)
+                .containsExactlyInAnyOrder("Happy birthday!", "A croissant is waiting", "A coffee is waiting");
+
+        invoke(notifications, daily);
+        clock.set(Instant.parse("2026-12-16T09:00:00Z"));
+        invoke(notifications, daily);
+        assertThat(sns.published).as("the same day again; the next day only the member lapsed since").hasSize(4);
+
+        clock.set(Instant.parse("2027-12-15T09:00:00Z"));
+        invoke(notifications, daily);
+        assertThat(sns.published).as("next year: the birthday again, and the birthday member (last bought 30 Nov 2026) has lapsed by now; the other lapses are the same lapses").hasSize(6);
+        assertThat(birthdayMember).isNotEqualTo(lapsed);
     }
 
     private void runScheduledWith(NotificationsHandler handler, String campaignId) {
