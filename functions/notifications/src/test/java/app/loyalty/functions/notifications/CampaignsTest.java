@@ -222,6 +222,15 @@ class CampaignsTest {
         assertThat(campaign.get("results").get("skippedNoConsent").asLong()).isEqualTo(1);
         assertThat(campaign.get("results").get("failed").asLong()).isZero();
 
+        Map<String, AttributeValue> item = new CampaignStore(context.dynamo(), context.tableName()).read(programId, campaignId).orElseThrow();
+        List<app.loyalty.shared.events.DomainEvent> outbox = item.get(app.loyalty.shared.store.TableSchema.OUTBOX).l().stream()
+                .map(AttributeValue::s).map(app.loyalty.shared.events.Outbox::decode).toList();
+        assertThat(outbox).singleElement().satisfies(event -> {
+            assertThat(event.detailType()).isEqualTo("CampaignSent");
+            assertThat(event.data()).containsEntry("campaignId", campaignId);
+        });
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(outbox)).isEmpty();
+
         runScheduled(campaignId);
         clock.advance(Duration.ofHours(1));
         invoke(notifications, LambdaJson.MAPPER.createObjectNode().put("job", NotificationsHandler.SEND_DEFERRED));
@@ -291,6 +300,22 @@ class CampaignsTest {
         invoke(notifications, daily);
         assertThat(sns.published).as("next year: the birthday again, and the birthday member (last bought 30 Nov 2026) has lapsed by now; the other lapses are the same lapses").hasSize(6);
         assertThat(birthdayMember).isNotEqualTo(lapsed);
+    }
+
+    /** events/scheduler holds what the one-time and the daily schedules deliver, and the handler takes exactly that. */
+    @Test
+    void theSchedulerSamples_areWhatTheSchedulesDeliver() throws java.io.IOException {
+        JsonNode sample;
+        try (java.io.InputStream in = CampaignsTest.class.getResourceAsStream("/scheduler/campaign-send.json")) {
+            sample = LambdaJson.MAPPER.readTree(in);
+        }
+        JsonNode made = LambdaJson.MAPPER.readTree(Campaigns.scheduleInput(LambdaJson.MAPPER,
+                sample.get("programId").asText(), sample.get("campaignId").asText()));
+        assertThat(made).isEqualTo(sample);
+        try (java.io.InputStream in = CampaignsTest.class.getResourceAsStream("/scheduler/daily-campaigns.json")) {
+            assertThat(LambdaJson.MAPPER.readTree(in).get("job").asText()).isEqualTo(Campaigns.DAILY_CAMPAIGNS);
+        }
+        assertThat(invoke(notifications, made).get("outcome").asText()).as("an unknown campaign is not run").isEqualTo("not-run:not-found");
     }
 
     private void runScheduledWith(NotificationsHandler handler, String campaignId) {
