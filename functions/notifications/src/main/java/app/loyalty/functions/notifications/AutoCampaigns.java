@@ -3,8 +3,6 @@ package app.loyalty.functions.notifications;
 import app.loyalty.functions.notifications.CampaignDefinition.PersonalOffer;
 import app.loyalty.functions.notifications.CampaignDefinition.Text;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -20,28 +18,28 @@ record AutoCampaigns(Recurring birthday, Recurring weMissYou) {
     /** One recurring campaign: texts per language, channels, optional personal offer; {@code afterDays} for weMissYou only. */
     record Recurring(Integer afterDays, Map<String, Text> messages, String defaultLanguage, List<String> channels,
                      PersonalOffer personalOffer) {
-        /** As a campaign definition, for the same checks and rendering (the send time is the daily schedule's). */
-        CampaignDefinition asCampaign(String name, Instant now, String programDefaultLanguage) {
-            return new CampaignDefinition(name, null, messages, defaultLanguage, now.plus(Duration.ofDays(1)), channels, personalOffer)
-                    .validated(now, programDefaultLanguage);
+        /** As a campaign definition, for the same checks and rendering (no send time: the daily schedule's). */
+        CampaignDefinition asCampaign(String name, String programDefaultLanguage) {
+            return new CampaignDefinition(name, null, messages, defaultLanguage, null, channels, personalOffer)
+                    .validated(programDefaultLanguage);
         }
     }
 
     /** Checks both (IllegalArgumentException: 400) and answers them with defaults filled in. */
-    AutoCampaigns validated(Instant now, String programDefaultLanguage) {
+    AutoCampaigns validated(String programDefaultLanguage) {
         Recurring checkedBirthday = null;
         Recurring checkedWeMissYou = null;
         if (birthday != null) {
             if (birthday.afterDays() != null) {
                 throw new IllegalArgumentException("birthday.afterDays means nothing: birthday campaigns go out on the birthday");
             }
-            checkedBirthday = normalized(birthday, birthday.asCampaign("birthday", now, programDefaultLanguage));
+            checkedBirthday = normalized(birthday, birthday.asCampaign("birthday", programDefaultLanguage));
         }
         if (weMissYou != null) {
             if (weMissYou.afterDays() == null || weMissYou.afterDays() < 1 || weMissYou.afterDays() > MAX_AFTER_DAYS) {
                 throw new IllegalArgumentException("weMissYou.afterDays must be 1.." + MAX_AFTER_DAYS);
             }
-            checkedWeMissYou = normalized(weMissYou, weMissYou.asCampaign("weMissYou", now, programDefaultLanguage));
+            checkedWeMissYou = normalized(weMissYou, weMissYou.asCampaign("weMissYou", programDefaultLanguage));
         }
         return new AutoCampaigns(checkedBirthday, checkedWeMissYou);
     }

@@ -71,7 +71,7 @@ final class CampaignAdmin {
         String programId = request.pathParameter("programId");
         AutoCampaigns body = request.body(AutoCampaigns.class);
         Instant now = clock.instant();
-        AutoCampaigns checked = validated(() -> body.validated(now, settings.cached(programId).languageFor(null)));
+        AutoCampaigns checked = validated(() -> body.validated(settings.cached(programId).languageFor(null)));
         if (!autoCampaigns.replace(programId, checked, now)) {
             throw ApiException.notFound("program " + programId);
         }
@@ -102,24 +102,20 @@ final class CampaignAdmin {
     }
 
     /**
-     * The campaign id comes from the Idempotency-Key (a hash of scope and key), so the schedule can be created before
-     * the transaction under a name a retry finds again: schedule first (an existing name is fine), then one
-     * transaction (program exists + campaign put + idempotency record). A refusal after the schedule was made (the
-     * program does not exist) deletes it again; a crash in between leaves a schedule that fires, finds no campaign
-     * and deletes itself.
+     * The campaign id comes from the Idempotency-Key (a hash of scope, program and key), so the schedule can be
+     * created before the transaction under a name a retry finds again: inside the writer's preparation, the send time
+     * is checked (a retry after it is refused there, and the writer then replays the first answer), the schedule made
+     * (an existing name is fine), then one transaction (program exists + campaign put + idempotency record). A refusal
+     * after the schedule was made (the program does not exist) deletes it again; a crash in between leaves a schedule
+     * that fires, finds no campaign and ends.
      */
     ApiResponse create(ApiRequest request) {
         String programId = request.pathParameter("programId");
         CampaignDefinition body = request.body(CampaignDefinition.class);
-        Instant now = clock.instant();
         NotificationSettings programSettings = settings.cached(programId);
-        CampaignDefinition campaign = validated(() -> body.validated(now, programSettings.languageFor(null)));
-        if (programSettings.effectiveQuietHours().deferUntil(campaign.sendAt(), programSettings.zone()).isPresent()) {
-            throw ApiException.validation("sendAt " + campaign.sendAt() + " falls in the program's quiet hours ("
-                    + programSettings.zone() + "); pick a time outside them");
-        }
-        String key = request.header(IdempotentWriter.HEADER).orElse("");
-        String campaignId = campaignId(request.caller().idempotencyScope(), programId, key);
+        CampaignDefinition campaign = validated(() -> body.validated(programSettings.languageFor(null)));
+        String campaignId = campaignId(request.caller().idempotencyScope(), programId,
+                request.header(IdempotentWriter.HEADER).orElse(""));
         String scheduleName = Campaigns.scheduleName(campaignId);
         String definitionJson;
         try {
@@ -131,15 +127,22 @@ final class CampaignAdmin {
             throw new ApiException(ProblemType.CONFLICT, "Campaign " + campaignId + " was created with this Idempotency-Key more than "
                     + IdempotentWriter.RETENTION.toHours() + " h ago; use a new key for a new campaign");
         });
-        if (key.matches("[A-Za-z0-9._:-]{8,128}")) { // else the writer refuses the request before anything is written
-            scheduler.schedule(scheduleName, campaign.sendAt(), Campaigns.scheduleInput(json, programId, campaignId));
-        }
         AtomicInteger attempts = new AtomicInteger();
         try {
             return writer.execute(request, exists, () -> {
                 if (attempts.incrementAndGet() > 1 && programs.find(programId).isEmpty()) {
                     throw ApiException.notFound("program " + programId);
                 }
+                Instant now = clock.instant();
+                validated(() -> {
+                    campaign.requireSendAtAhead(now);
+                    return campaign;
+                });
+                if (programSettings.effectiveQuietHours().deferUntil(campaign.sendAt(), programSettings.zone()).isPresent()) {
+                    throw ApiException.validation("sendAt " + campaign.sendAt() + " falls in the program's quiet hours ("
+                            + programSettings.zone() + "); pick a time outside them");
+                }
+                scheduler.schedule(scheduleName, campaign.sendAt(), Campaigns.scheduleInput(json, programId, campaignId));
                 CampaignView view = new CampaignView(campaignId, programId, CampaignStore.Status.SCHEDULED.wire(), campaign.name(),
                         campaign.segment(), campaign.messages(), campaign.defaultLanguage(), campaign.sendAt(), campaign.channels(),
                         campaign.personalOffer(), ResultsView.of(Results.NONE), now, null, null, null);

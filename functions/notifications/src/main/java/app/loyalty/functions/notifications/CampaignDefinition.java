@@ -59,8 +59,12 @@ record CampaignDefinition(String name, Segment segment, Map<String, Text> messag
         return segment == null ? Segment.EVERYONE : segment;
     }
 
-    /** Checks a campaign to create; answers it with the defaults filled in. IllegalArgumentException: 400. */
-    CampaignDefinition validated(Instant now, String programDefaultLanguage) {
+    /**
+     * Checks a campaign's texts, channels and offer; answers it with the defaults filled in. IllegalArgumentException:
+     * 400. The send time is checked apart ({@link #requireSendAtAhead}), inside the idempotent write, so that a retry
+     * after the send time replays the first answer instead of refusing.
+     */
+    CampaignDefinition validated(String programDefaultLanguage) {
         String checkedName = app.loyalty.shared.domain.Text.required("name", name, 100);
         if (messages == null || messages.isEmpty()) {
             throw new IllegalArgumentException("messages needs a text for at least one language (en, ru, ro)");
@@ -81,9 +85,6 @@ record CampaignDefinition(String name, Segment segment, Map<String, Text> messag
         if (!checked.containsKey(fallbackLanguage)) {
             throw new IllegalArgumentException("defaultLanguage " + fallbackLanguage + " has no text in messages");
         }
-        if (sendAt == null || sendAt.isBefore(now.plus(MIN_LEAD)) || sendAt.isAfter(now.plus(MAX_LEAD))) {
-            throw new IllegalArgumentException("sendAt must be between 1 minute and 366 days from now");
-        }
         List<String> channelNames = channelList().stream().map(Channel::wireName).toList();
         PersonalOffer offer = personalOffer;
         if (offer != null) {
@@ -96,7 +97,14 @@ record CampaignDefinition(String name, Segment segment, Map<String, Text> messag
             throw new IllegalArgumentException("{products} needs a personalOffer (which preference, and the text for members without one)");
         }
         return new CampaignDefinition(checkedName, segmentOrEveryone(), checked, fallbackLanguage,
-                sendAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), channelNames, offer);
+                sendAt == null ? null : sendAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), channelNames, offer);
+    }
+
+    /** The scheduler needs a time ahead; a year bounds how long a forgotten campaign waits. */
+    void requireSendAtAhead(Instant now) {
+        if (sendAt == null || sendAt.isBefore(now.plus(MIN_LEAD)) || sendAt.isAfter(now.plus(MAX_LEAD))) {
+            throw new IllegalArgumentException("sendAt must be between 1 minute and 366 days from now");
+        }
     }
 
     private static void requirePlaceholders(String field, String text) {

@@ -245,8 +245,8 @@ final class Campaigns {
             LocalDate today = LocalDate.ofInstant(now, programSettings.zone());
             AutoCampaigns auto = configured.settings();
             String fallbackLanguage = programSettings.languageFor(null);
-            CampaignDefinition birthday = auto.birthday() == null ? null : auto.birthday().asCampaign("birthday", now, fallbackLanguage);
-            CampaignDefinition weMissYou = auto.weMissYou() == null ? null : auto.weMissYou().asCampaign("weMissYou", now, fallbackLanguage);
+            CampaignDefinition birthday = auto.birthday() == null ? null : auto.birthday().asCampaign("birthday", fallbackLanguage);
+            CampaignDefinition weMissYou = auto.weMissYou() == null ? null : auto.weMissYou().asCampaign("weMissYou", fallbackLanguage);
             Results birthdays = Results.NONE;
             Results lapses = Results.NONE;
             for (int shard = 0; shard < MemberRepository.PROGRAM_MEMBER_SHARDS; shard++) {

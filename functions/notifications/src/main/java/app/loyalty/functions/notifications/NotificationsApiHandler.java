@@ -9,7 +9,6 @@ import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.AwsClients;
-import app.loyalty.shared.runtime.Environment;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.MemberRepository;
@@ -36,9 +35,7 @@ public final class NotificationsApiHandler extends ApiFunction {
     }
 
     public NotificationsApiHandler(AppContext context) {
-        this(context, new SdkCampaignScheduler(AwsClients.build(SchedulerClient.builder()),
-                Environment.require(SdkCampaignScheduler.TARGET_ARN), Environment.require(SdkCampaignScheduler.ROLE_ARN),
-                Environment.optional(SdkCampaignScheduler.GROUP).orElse("default")));
+        this(context, SdkCampaignScheduler.fromEnvironment(AwsClients.build(SchedulerClient.builder())));
     }
 
     public NotificationsApiHandler(AppContext context, CampaignScheduler scheduler) {

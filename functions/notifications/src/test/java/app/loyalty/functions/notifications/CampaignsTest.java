@@ -146,9 +146,17 @@ class CampaignsTest {
         assertThat(json(replay)).isEqualTo(created);
         assertThat(scheduler.schedules).hasSize(1);
         assertProblem(create("campaign-key-0001", body.replace("Winter latte", "Summer")), 422, "idempotency-key-reused");
+        String soon = campaign("2026-12-01T11:00:00Z", "{}", OFFER);
+        JsonNode soonCreated = json(create("campaign-key-0100", soon));
+        clock.set(Instant.parse("2026-12-01T12:00:00Z"));
+        assertThat(json(create("campaign-key-0100", soon))).as("a retry after sendAt replays, it is not refused").isEqualTo(soonCreated);
+        assertThat(scheduler.schedules).as("and makes no new schedule").hasSize(2);
+        clock.set(Instant.parse("2026-12-02T13:00:00Z"));
+        assertProblem(create("campaign-key-0001", body), 409, "conflict"); // the key's record is gone after 24 h; the campaign stays
+        clock.set(Instant.parse("2026-12-01T10:00:00Z"));
 
         APIGatewayV2HTTPResponse list = api.handleRequest(get("GET " + CAMPAIGNS, Map.of("programId", programId), Map.of(), operator), null);
-        assertThat(json(list).get("items")).hasSize(1);
+        assertThat(json(list).get("items")).hasSize(2);
         assertThat(read(campaignId).get("results").get("targeted").asLong()).isZero();
     }
 
