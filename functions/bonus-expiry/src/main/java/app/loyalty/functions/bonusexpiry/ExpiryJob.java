@@ -469,12 +469,13 @@ public final class ExpiryJob {
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Reads the expiry index for the days after today up to the longest notice period, and reminds each member once
+     * Reads the expiry index for today and the days after it up to the longest notice period, and reminds each member once
      * per expiry instant whose program's notice period has begun. False when out of time.
      */
     private boolean remind(Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
         Set<String> seen = new HashSet<>();
-        for (int ahead = 1; ahead <= ProgramRules.Expiry.MAX_NOTICE_DAYS; ahead++) {
+        // From today: in a time zone east of UTC an expiry instant can fall later on the same UTC day as the run.
+        for (int ahead = 0; ahead <= ProgramRules.Expiry.MAX_NOTICE_DAYS; ahead++) {
             LocalDate day = today.plusDays(ahead);
             for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
                 Map<String, AttributeValue> startKey = null;

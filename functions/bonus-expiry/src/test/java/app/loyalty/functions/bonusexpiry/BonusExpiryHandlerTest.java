@@ -237,6 +237,42 @@ class BonusExpiryHandlerTest {
         assertThat(figures.balanceAt(clock.instant(), Duration.ZERO).expired()).isZero();
     }
 
+    // ----- the program's time zone -----
+
+    @Test
+    void inChisinau_aMonthEndLotBurnsAtLocalMidnight_theUtcEveningBefore_andIsRemindedSevenLocalDaysAhead() {
+        ProgramRules monthly = new ProgramRules(ProgramRules.DEFAULT.earn(), null, 0,
+                new ProgramRules.Expiry(ProgramRules.Expiry.Policy.END_OF_MONTH, null, 7), null, null)
+                .withTimeZone("Europe/Chisinau");
+        String programId = "prg_2123456789abcdefghjk";
+        Program program = new Program(programId, "Chisinau Club", "MDL", monthly, EARNED, EARNED, 0);
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName()).create(program)).build());
+        String member = member("mbr_00000000000000000050", programId);
+        // bought at 23:30 on 31 March in Chisinau (EEST, UTC+3): March points, gone at 1 April 00:00 local
+        Instant expiresAt = app.loyalty.shared.domain.earn.EarnRules.of(program).expiry()
+                .expiresAt(Instant.parse("2027-03-31T20:30:00Z")).orElseThrow();
+        assertThat(expiresAt).isEqualTo(Instant.parse("2027-03-31T21:00:00Z"));
+        PointsLot lot = lot(member, 40, expiresAt);
+        seed(member, lot);
+        assertThat(LotItems.expiryPartition(lot)).as("indexed on the UTC day the instant falls on")
+                .startsWith("EXPIRES#2027-03-31#");
+
+        clock.set(expiresAt.minus(Duration.ofDays(7)).minusSeconds(1));
+        assertThat(run().remindersSent()).as("just before the 7-day notice begins (local midnight)").isZero();
+        clock.set(expiresAt.minus(Duration.ofDays(7)));
+        assertThat(run().remindersSent()).isEqualTo(1);
+
+        clock.set(expiresAt.minusSeconds(1));
+        assertThat(run().lotsExpired()).as("23:59:59 local on 31 March: still spendable").isZero();
+        clock.set(expiresAt);
+        ExpiryJob.Summary summary = run();
+        assertThat(summary.lotsExpired()).as("00:00 local on 1 April, 21:00Z on 31 March: gone").isEqualTo(1);
+        assertThat(summary.pointsExpired()).isEqualTo(40);
+        assertThat(openLots(member)).isEmpty();
+        assertThat(run().lotsExpired()).as("rerun").isZero();
+    }
+
     // ----- INACTIVITY policy -----
 
     @Test

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
                            Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
-                           StaffDiscount staff, Stacking stacking, Redemption redemption) {
+                           StaffDiscount staff, Stacking stacking, Redemption redemption, String timeZone) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -43,7 +43,24 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         this(earn, staffEarn, pendingDays, expiry, discount, tiers, null, null, null, null, null, null);
     }
 
+    /** The program's time zone when none is set. */
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
+    /** Rules in the default time zone (UTC), as before programs had one. */
+    public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
+                        Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
+                        StaffDiscount staff, Stacking stacking, Redemption redemption) {
+        this(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools, staff, stacking,
+                redemption, null);
+    }
+
     public ProgramRules {
+        timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
+        try {
+            java.time.ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("rules.timeZone must be an IANA time zone such as Europe/Chisinau");
+        }
         cashback = cashback == null ? Cashback.NONE : cashback;
         staff = staff == null ? StaffDiscount.NONE : staff;
         stacking = stacking == null ? Stacking.DEFAULT : stacking;
@@ -78,6 +95,21 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             throw new IllegalArgumentException("rules." + field + " ids must be unique");
         }
         return List.copyOf(values);
+    }
+
+    /**
+     * The program's time zone (IANA, default UTC): the one source of truth for the program's calendar. Expiry dates
+     * (DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, INACTIVITY) fall on local midnights, the daily job's reminders
+     * count local days, and notifications show dates and keep quiet hours in it (docs/operations.md).
+     */
+    public java.time.ZoneId zone() {
+        return java.time.ZoneId.of(timeZone);
+    }
+
+    /** These rules in another time zone. */
+    public ProgramRules withTimeZone(String zone) {
+        return new ProgramRules(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools,
+                staff, stacking, redemption, zone);
     }
 
     /** The rules for a member of this kind: staff earn under staffEarn when the program sets it. */
