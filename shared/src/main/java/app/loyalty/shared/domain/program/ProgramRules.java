@@ -291,10 +291,17 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
      * one entry per day with spend inside the window, and the bound keeps that item small (at most ~400 entries).
      */
     public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
-                           PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays) {
+                           PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays,
+                           Integer levelNoticeDays) {
         public static final int MAX_WINDOW_DAYS = 400;
         public static final int MAX_GRACE_DAYS = 365;
         public static final int MAX_CARD_KINDS = 20;
+        /**
+         * The daily job warns a member this many days before their level or tier falls (DiscountLevelFalling: what to
+         * spend by when to keep it), once per member and fall date; 1..{@value #MAX_LEVEL_NOTICE_DAYS}.
+         */
+        public static final int DEFAULT_LEVEL_NOTICE_DAYS = 7;
+        public static final int MAX_LEVEL_NOTICE_DAYS = 30;
 
         public enum Scheme { NONE, FIXED, CUMULATIVE }
 
@@ -331,6 +338,12 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, pointValue, null, null);
         }
 
+        /** Without a level notice period of its own: {@value #DEFAULT_LEVEL_NOTICE_DAYS} days. */
+        public Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
+                        PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays) {
+            this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, pointValue, fixedBpByCardKind, graceDays, null);
+        }
+
         public Discount {
             if (scheme == null) {
                 throw new IllegalArgumentException("discount.scheme is required");
@@ -340,6 +353,10 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             maxPointsPaymentBp = maxPointsPaymentBp == null ? 5000 : maxPointsPaymentBp;
             pointValue = pointValue == null ? PointValue.ONE_TO_ONE : pointValue;
             graceDays = graceDays == null ? 0 : graceDays;
+            levelNoticeDays = levelNoticeDays == null ? DEFAULT_LEVEL_NOTICE_DAYS : levelNoticeDays;
+            if (levelNoticeDays < 1 || levelNoticeDays > MAX_LEVEL_NOTICE_DAYS) {
+                throw new IllegalArgumentException("discount.levelNoticeDays must be 1.." + MAX_LEVEL_NOTICE_DAYS);
+            }
             fixedBpByCardKind = fixedBpByCardKind == null ? Map.of() : Map.copyOf(fixedBpByCardKind);
             if (fixedBpByCardKind.size() > MAX_CARD_KINDS) {
                 throw new IllegalArgumentException("discount.fixedBpByCardKind has at most " + MAX_CARD_KINDS + " kinds");
