@@ -237,6 +237,38 @@ class BonusExpiryHandlerTest {
         assertThat(figures.balanceAt(clock.instant(), Duration.ZERO).expired()).isZero();
     }
 
+    @Test
+    void aLapsedHoldOfAMemberTheJobSettles_isClosedInTheSameTransaction_withHoldReleased() {
+        String member = member("mbr_00000000000000000070");
+        seed(member, lot(member, 80, EXPIRES));
+        String redemptionId = "rdm_00000000000000000070";
+        Instant holdLapsed = EXPIRES.minus(Duration.ofDays(3));
+        // a hold of 10 points that was neither captured nor cancelled: it lapsed 3 days before the lot's expiry
+        context.dynamo().putItem(PutItemRequest.builder().tableName(context.tableName()).item(Map.of(
+                "PK", Attr.s("REDEMPTION#" + redemptionId), "SK", Attr.s("REDEMPTION"), "status", Attr.s("HELD"))).build());
+        UpdateExpression hold = new UpdateExpression();
+        hold.set(hold.name("holds") + " = " + hold.value(AttributeValue.fromM(Map.of(redemptionId, AttributeValue.fromM(Map.of(
+                "p", Attr.n(10), "e", Attr.s(holdLapsed.toString()), "o", Attr.s("order-h"), "m", Attr.s(MERCHANT)))))));
+        hold.set(hold.name("holdsVersion") + " = " + hold.value(Attr.n(1)));
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                hold.build(context.tableName(), MemberRepository.profileKey(member))).build());
+
+        clock.set(EXPIRES);
+        ExpiryJob.Summary summary = run();
+
+        assertThat(summary.lotsExpired()).isEqualTo(1);
+        assertThat(summary.holdsClosed()).isEqualTo(1);
+        assertThat(profile(member).get("holds").m()).as("the lapsed hold leaves the profile").isEmpty();
+        assertThat(Attr.number(profile(member), "holdsVersion")).isEqualTo(2);
+        Map<String, AttributeValue> holdItem = context.dynamo().getItem(GetItemRequest.builder().tableName(context.tableName())
+                .key(Map.of("PK", Attr.s("REDEMPTION#" + redemptionId), "SK", Attr.s("REDEMPTION"))).build()).item();
+        assertThat(Attr.string(holdItem, "status")).isEqualTo("EXPIRED");
+        List<DomainEvent> released = events().stream().filter(e -> e.detailType().equals("HoldReleased")).toList();
+        assertThat(released).singleElement().satisfies(e -> assertThat(e.data())
+                .containsEntry("redemptionId", redemptionId).containsEntry("points", 10));
+        assertThat(run().holdsClosed()).as("rerun").isZero();
+    }
+
     // ----- the program's time zone -----
 
     @Test
