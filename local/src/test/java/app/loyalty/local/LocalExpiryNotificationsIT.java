@@ -4,7 +4,10 @@ import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (one with SMS consent and language "ro", one without); a week before the expiry date the DailyExpiry schedule
  * sends the consenting member one SMS reminder in Romanian and the other nothing; the next day's run sends no
  * second one; past the expiry date the points are gone with an EXPIRE entry and a PointsExpired event each; a rerun
- * changes nothing. Moving the clock may also fire the schedule by itself (ScheduleRunner); every run is safe to
- * repeat, so the assertions hold whichever run did the work.
+ * changes nothing. Then the downgrade warning: a week before a member's discount level falls the same schedule sends
+ * DiscountLevelFalling, which reaches the member as one SMS in Russian saying what to spend by when, and on the fall
+ * day the level falls (TierChanged, reason lapse). Moving the clock may also fire the schedule by itself
+ * (ScheduleRunner); every run is safe to repeat, so the assertions hold whichever run did the work.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalExpiryNotificationsIT {
     private static final String OPERATOR_KEY = "expiry-notify-operator-key-0123";
     private static final String CONSENTING_PHONE = "+37369555111";
@@ -42,6 +48,7 @@ class LocalExpiryNotificationsIT {
     }
 
     @Test
+    @Order(1)
     void oneReminderSmsInTheMembersLanguage_onlyWithConsent_thenExpiryOnce() {
         clock("2026-03-01T12:00:00Z");
         LocalApi.Response program = api.post("/v1/programs", OPERATOR_KEY, "exn-program-0001", """
@@ -116,6 +123,68 @@ class LocalExpiryNotificationsIT {
         }
         assertThat(reminderSmsTo(CONSENTING_PHONE)).as("exactly one reminder SMS").hasSize(1);
         assertThat(smsTo(SILENT_PHONE)).as("no consent, no message").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void downgradeWarning_oneSmsInRussian_aWeekBeforeTheLevelFalls_thenTheLevelFallsOnItsDay() {
+        clock("2026-06-01T12:00:00Z");
+        LocalApi.Response program = api.post("/v1/programs", OPERATOR_KEY, "exn-program-0002", """
+                {"name":"Level Club","currency":"EUR","rules":{"pendingDays":0,
+                 "discount":{"scheme":"CUMULATIVE","windowDays":30,"graceDays":0,"levelNoticeDays":7,
+                  "steps":[{"minSpend":10000,"discountBp":500}]}}}""");
+        assertThat(program.status()).as(program.body()).isEqualTo(201);
+        String programId = program.json().get("programId").asText();
+        String merchantKey = api.post("/v1/programs/" + programId + "/merchants", OPERATOR_KEY, "exn-merchant-0002",
+                "{\"name\":\"Tea Bar\"}").json().get("apiKey").asText();
+        String phone = "+37369555333";
+        LocalApi.Response enrolled = api.post("/v1/members", merchantKey, "exn-enrol-0003", """
+                {"profile":{"name":"Oleg Rusu","phone":"%s","preferences":{"language":"ru"}},
+                 "consents":{"sms":true,"email":false,"push":false},"kind":"customer"}""".formatted(phone));
+        assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
+        String memberId = enrolled.json().get("memberId").asText();
+        String card = enrolled.json().at("/card/cardNumber").asText();
+        LocalApi.Response purchase = api.post("/v1/purchases", merchantKey, "exn-buy-level",
+                "{\"cardNumber\":\"" + card + "\",\"orderId\":\"exn-level-1\",\"total\":{\"amount\":12000,\"currency\":\"EUR\"}}");
+        assertThat(purchase.status()).as(purchase.body()).isEqualTo(201);
+        // 120.00 counts in the 30-day window 1-30 June: 5 % until 30 June, falling on 1 July, warned on 24 June
+        assertThat(api.get("/v1/members/" + memberId, merchantKey).json().at("/discount/keep/fallsOn").asText())
+                .isEqualTo("2026-07-01");
+
+        clock("2026-06-24T00:05:00Z");
+        runSchedule();
+        JsonNode warning = api.awaitEvent("DiscountLevelFalling", "memberId", memberId);
+        assertThat(warning.at("/detail/spendNeeded").asLong()).isEqualTo(10000);
+        assertThat(warning.at("/detail/keepBy").asText()).isEqualTo("2026-06-30");
+        JsonNode sms = LocalApi.await(Duration.ofSeconds(20), () -> warningSmsTo(phone).stream().findFirst(),
+                "the downgrade warning SMS");
+        assertThat(sms.path("message").asText())
+                .isEqualTo("Чтобы сохранить скидку 5%, совершите покупки до 2026-06-30 на сумму: 100.00 EUR.");
+
+        clock("2026-06-25T00:05:00Z");
+        assertThat(runSchedule().at("/result/levelWarningsSent").asInt()).as("once per fall date").isZero();
+
+        clock("2026-07-01T00:05:00Z");
+        runSchedule();
+        JsonNode fell = LocalApi.await(Duration.ofSeconds(20), () -> lapse(memberId), "the lapse's TierChanged");
+        assertThat(fell.at("/detail/toLevelBp").asInt()).isZero();
+        assertThat(events("DiscountLevelFalling", memberId)).isEqualTo(1);
+        assertThat(warningSmsTo(phone)).as("one warning SMS").hasSize(1);
+    }
+
+    private static Optional<JsonNode> lapse(String memberId) {
+        for (JsonNode event : api.get("/_local/events", null).json()) {
+            if ("TierChanged".equals(event.path("detail-type").asText())
+                    && memberId.equals(event.path("detail").path("memberId").asText())
+                    && "lapse".equals(event.path("detail").path("reason").asText())) {
+                return Optional.of(event);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<JsonNode> warningSmsTo(String phone) {
+        return smsTo(phone).stream().filter(m -> m.path("message").asText().startsWith("Чтобы сохранить")).toList();
     }
 
     private static void clock(String now) {
