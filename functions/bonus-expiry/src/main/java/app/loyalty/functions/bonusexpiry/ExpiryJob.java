@@ -56,7 +56,9 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * One run of the daily bonus-expiry job, at the clock's instant {@code now}:
+ * One run of the bonus-expiry job (hourly, so each program's local midnight is soon followed by one: expiry instants
+ * are midnights of the program's rules.timeZone, indexed on the UTC day they fall on), at the clock's instant
+ * {@code now}:
  * <ol>
  *   <li>finds the members with work through the sharded date indexes only (never by reading members): lots whose
  *       {@code expiresAt <= now} in GSI2 {@code EXPIRES#<day>#<shard>}, lots pending when written whose
@@ -69,6 +71,10 @@ import java.util.function.BooleanSupplier;
  *       write is guarded by the remaining points read (or the index entry still being there), so a lot a return
  *       or a hold touched meanwhile makes the transaction fail and the member is read and settled again: the lot
  *       is counted once, with what it then holds;</li>
+ *   <li>discount levels: members whose level check day has come in GSI3 {@code LEVEL#<day>#<shard>} (LevelFallIndex,
+ *       set by purchases and returns) are re-evaluated (a lapsed level falls: TierChanged), warned once per fall day
+ *       {@code discount.levelNoticeDays} before it (DiscountLevelFalling) and re-indexed; lapsed holds of the members
+ *       the job settles are closed in the same transaction (HoldReleased);</li>
  *   <li>reminds: lots expiring within the next {@value ProgramRules.Expiry#MAX_NOTICE_DAYS} days, for members whose
  *       program's notice period has begun, get one PointsExpiringSoon per member and expiry instant, written with a
  *       conditional REMINDER# marker so a later run does not repeat it.</li>
