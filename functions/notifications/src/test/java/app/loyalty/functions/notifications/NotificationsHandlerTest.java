@@ -210,7 +210,7 @@ class NotificationsHandlerTest {
     @Test
     void outOfOrder_anExpiryWarningArrivingAfterTheExpiry_isNotSent() {
         String memberId = fixture.member(programId, SMS_ONLY, "en");
-        clock.set(Instant.parse("2027-11-24T00:00:00Z")); // exactly expiresAt (the sample's midnight): the points are gone
+        clock.set(Instant.parse("2027-11-24T00:00:00Z")); // exactly expiresAt: the points are gone
 
         invoke(handler, event("points-expiring-soon.json", programId, memberId));
 
