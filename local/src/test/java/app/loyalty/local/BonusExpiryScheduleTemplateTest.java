@@ -12,7 +12,7 @@ class BonusExpiryScheduleTemplateTest {
     private static final Template TEMPLATE = Template.load(Path.of("..", "template.yaml"), "eu-west-1");
 
     @Test
-    void dailyExpirySchedule_targetsTheBonusExpiryFunction_daily_inUtc() {
+    void dailyExpirySchedule_targetsTheBonusExpiryFunction_hourly_soEveryProgramZonesMidnightIsFollowedWithinTheHour() {
         List<Template.Schedule> schedules = TEMPLATE.schedules().stream()
                 .filter(schedule -> schedule.name().equals("DailyExpiry")).toList();
 
@@ -21,8 +21,8 @@ class BonusExpiryScheduleTemplateTest {
         assertThat(daily.functionId()).isEqualTo("BonusExpiryFunction");
         assertThat(daily.scheduler()).as("EventBridge Scheduler, not a scheduled rule").isTrue();
         assertThat(daily.enabled()).isTrue();
-        assertThat(daily.expression()).as("once a day, after the UTC midnight every expiry instant falls on")
-                .matches("cron\\(\\d{1,2} 0 \\* \\* \\? \\*\\)");
+        assertThat(daily.expression()).as("every hour: expiry instants are midnights of each program's time zone")
+                .matches("cron\\(\\d{1,2} \\* \\* \\* \\? \\*\\)");
         assertThat(daily.timezone()).isEqualTo("UTC");
         assertThat(TEMPLATE.functions().get("BonusExpiryFunction").handlerClass())
                 .isEqualTo("app.loyalty.functions.bonusexpiry.BonusExpiryHandler");

@@ -30,6 +30,13 @@ public final class TableSchema {
     public static final String GSI2 = "GSI2";
     public static final String GSI2_PK = "GSI2PK";
     public static final String GSI2_SK = "GSI2SK";
+    /**
+     * GSI3: the day the bonus-expiry job next looks at a member's discount level (LEVEL#date#shard on the PROFILE:
+     * the warning day before the level falls, then the day it falls; LevelFallIndex).
+     */
+    public static final String GSI3 = "GSI3";
+    public static final String GSI3_PK = "GSI3PK";
+    public static final String GSI3_SK = "GSI3SK";
     /** Epoch seconds after which DynamoDB may delete the item (idempotency records, holds). */
     public static final String TTL = "ttl";
     /** Events to relay to the bus, written in the same transaction as the state change they describe. */
@@ -43,18 +50,20 @@ public final class TableSchema {
                 .tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
-                        string(PK), string(SK), string(GSI1_PK), string(GSI1_SK), string(GSI2_PK), string(GSI2_SK))
+                        string(PK), string(SK), string(GSI1_PK), string(GSI1_SK), string(GSI2_PK), string(GSI2_SK),
+                        string(GSI3_PK), string(GSI3_SK))
                 .keySchema(hash(PK), range(SK))
                 .globalSecondaryIndexes(
                         index(GSI1, GSI1_PK, GSI1_SK),
-                        index(GSI2, GSI2_PK, GSI2_SK))
+                        index(GSI2, GSI2_PK, GSI2_SK),
+                        index(GSI3, GSI3_PK, GSI3_SK))
                 .streamSpecification(StreamSpecification.builder()
                         .streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE).build())
                 .build();
     }
 
     public static List<String> keyAttributes() {
-        return List.of(PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK);
+        return List.of(PK, SK, GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, GSI3_PK, GSI3_SK);
     }
 
     private static GlobalSecondaryIndex index(String name, String pk, String sk) {

@@ -19,6 +19,11 @@ import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.RedemptionStore;
+import app.loyalty.shared.store.CardLevels;
+import app.loyalty.shared.store.LevelFallIndex;
+import app.loyalty.shared.store.MemberStats;
+import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.store.TableSchema;
 import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -51,7 +56,9 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * One run of the daily bonus-expiry job, at the clock's instant {@code now}:
+ * One run of the bonus-expiry job (hourly, so each program's local midnight is soon followed by one: expiry instants
+ * are midnights of the program's rules.timeZone, indexed on the UTC day they fall on), at the clock's instant
+ * {@code now}:
  * <ol>
  *   <li>finds the members with work through the sharded date indexes only (never by reading members): lots whose
  *       {@code expiresAt <= now} in GSI2 {@code EXPIRES#<day>#<shard>}, lots pending when written whose
@@ -64,6 +71,10 @@ import java.util.function.BooleanSupplier;
  *       write is guarded by the remaining points read (or the index entry still being there), so a lot a return
  *       or a hold touched meanwhile makes the transaction fail and the member is read and settled again: the lot
  *       is counted once, with what it then holds;</li>
+ *   <li>discount levels: members whose level check day has come in GSI3 {@code LEVEL#<day>#<shard>} (LevelFallIndex,
+ *       set by purchases and returns) are re-evaluated (a lapsed level falls: TierChanged), warned once per fall day
+ *       {@code discount.levelNoticeDays} before it (DiscountLevelFalling) and re-indexed; lapsed holds of the members
+ *       the job settles are closed in the same transaction (HoldReleased);</li>
  *   <li>reminds: lots expiring within the next {@value ProgramRules.Expiry#MAX_NOTICE_DAYS} days, for members whose
  *       program's notice period has begun, get one PointsExpiringSoon per member and expiry instant, written with a
  *       conditional REMINDER# marker so a later run does not repeat it.</li>
@@ -83,6 +94,8 @@ public final class ExpiryJob {
     /** Settling one member is re-read and retried this often when a concurrent write wins a race. */
     static final int MAX_ATTEMPTS = 8;
     static final String REMINDER_PREFIX = "REMINDER#";
+    /** Outbox records of the job's events that have no ledger entry (see eventsItem). */
+    static final String JOB_EVENTS_PREFIX = "JOBEVENTS#";
     /** The job's progress item: the last day a run completed, so the next run need not re-read the days before. */
     static final Map<String, AttributeValue> PROGRESS_KEY = Attr.key("JOB#" + JOB_NAME, "PROGRESS");
     static final String LAST_COMPLETE_DAY = "lastCompleteDay";
@@ -97,6 +110,9 @@ public final class ExpiryJob {
     private final Clock clock;
     private final MemberRepository members;
     private final ProgramCache programs;
+    private final RedemptionStore redemptions;
+    /** Lapsed holds closed by this job instance's transactions (added to the summary at the end of a run). */
+    private int holdsClosed;
 
     public ExpiryJob(DynamoDbClient dynamo, String table, Clock clock) {
         this.dynamo = dynamo;
@@ -104,11 +120,13 @@ public final class ExpiryJob {
         this.clock = clock;
         this.members = new MemberRepository(dynamo, table);
         this.programs = new ProgramCache(new ProgramRepository(dynamo, table), clock);
+        this.redemptions = new RedemptionStore(dynamo, table);
     }
 
     /** What one run did. {@code complete} is false when it stopped for lack of time; the next run continues. */
     public record Summary(String runAt, int membersSettled, int lotsExpired, long pointsExpired, int lotsActivated,
-                          int remindersSent, boolean complete) {
+                          int remindersSent, int levelsChecked, int levelsFallen, int levelWarningsSent,
+                          int holdsClosed, boolean complete) {
     }
 
     private static final class Tally {
@@ -117,6 +135,10 @@ public final class ExpiryJob {
         long pointsExpired;
         int lotsActivated;
         int reminders;
+        int levelsChecked;
+        int levelsFallen;
+        int levelWarnings;
+        int holdsClosed;
     }
 
     /** Runs until done or until {@code timeLeft} says stop (checked between members). */
@@ -149,13 +171,18 @@ public final class ExpiryJob {
             complete = settleInactive(from, now, today, tally, timeLeft);
         }
         if (complete) {
+            complete = settleLevels(from, now, today, tally, timeLeft);
+        }
+        if (complete) {
             complete = remind(now, today, tally, timeLeft);
         }
+        tally.holdsClosed += holdsClosed;
+        holdsClosed = 0;
         if (complete && recordProgress) {
             recordCompleted(today);
         }
         return new Summary(now.toString(), tally.members, tally.lotsExpired, tally.pointsExpired, tally.lotsActivated,
-                tally.reminders, complete);
+                tally.reminders, tally.levelsChecked, tally.levelsFallen, tally.levelWarnings, tally.holdsClosed, complete);
     }
 
     /**
@@ -295,14 +322,22 @@ public final class ExpiryJob {
                 items.add(leaveActivationIndex(lot));
                 items.add(appendWithEvent(entry, activatedEvent(entry, lot, now)));
             }
+            List<DomainEvent> holdEvents = new ArrayList<>();
+            UpdateExpression profile = new UpdateExpression();
+            closeLapsedHolds(profile, state.get().profileItem(), programId, now, items, holdEvents);
             if (change.total() != 0) {
-                UpdateExpression profile = new UpdateExpression();
                 MemberFigures.apply(profile, state.get().profileItem(), change, now);
+            }
+            if (change.total() != 0 || !holdEvents.isEmpty()) {
                 profile.condition("attribute_exists(PK)");
                 items.add(profile.build(table, MemberRepository.profileKey(memberId)));
             }
+            if (!holdEvents.isEmpty()) {
+                items.add(eventsItem(memberId, programId, now, holdEvents));
+            }
             try {
                 dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                holdsClosed += holdEvents.size();
                 return Optional.of(new Round(dueToExpire.size(), pointsExpired, dueToActivate.size(),
                         due > MAX_LOTS_PER_TRANSACTION));
             } catch (TransactionCanceledException raced) {
@@ -465,16 +500,163 @@ public final class ExpiryJob {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Discount levels: falls (TierChanged) and warnings (DiscountLevelFalling)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Members whose level check day (LevelFallIndex, GSI3 {@code LEVEL#<day>#<shard>}) has come, for the days this
+     * run reads: each is re-evaluated and warned. False when out of time.
+     */
+    private boolean settleLevels(LocalDate from, Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        LocalDate levelToday = DiscountCard.dayOf(now);
+        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
+            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
+                Map<String, AttributeValue> startKey = null;
+                do {
+                    QueryResponse page = queryIndex(TableSchema.GSI3, TableSchema.GSI3_PK,
+                            LevelFallIndex.partition(day, shard), startKey);
+                    for (Map<String, AttributeValue> item : page.items()) {
+                        if (LocalDate.parse(Attr.string(item, LevelFallIndex.LEVEL_CHECK_ON)).isAfter(levelToday)) {
+                            continue;
+                        }
+                        if (!timeLeft.getAsBoolean()) {
+                            return false;
+                        }
+                        settleLevel(Attr.string(item, "memberId"), now, tally);
+                    }
+                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                } while (startKey != null);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * One member whose check day has come, in one transaction from one consistent read: the level brought up to now
+     * (a lapsed grace falls: TierChanged, reason lapse, as a purchase would report it), a DiscountLevelFalling
+     * warning when the next fall is within the program's levelNoticeDays and was not warned of, lapsed holds closed,
+     * and the next check day indexed. Guarded by the check day and the total spend read, so a purchase or return
+     * committing meanwhile (which re-indexes the member) makes it read again.
+     */
+    private void settleLevel(String memberId, Instant now, Tally tally) {
+        LocalDate today = DiscountCard.dayOf(now);
+        for (int attempt = 1; ; attempt++) {
+            Optional<MemberRepository.MemberState> state = members.load(memberId);
+            if (state.isEmpty()) {
+                return;
+            }
+            Map<String, AttributeValue> profile = state.get().profileItem();
+            Optional<String> checkRead = Attr.optionalString(profile, LevelFallIndex.LEVEL_CHECK_ON);
+            if (checkRead.isEmpty() || LocalDate.parse(checkRead.get()).isAfter(today)) {
+                return; // a purchase moved it, or an earlier run did this member
+            }
+            String programId = state.get().member().programId();
+            Optional<Program> program = programs.find(programId);
+            if (program.isEmpty()) {
+                throw new IllegalStateException("member " + memberId + " names a missing program " + programId);
+            }
+            ProgramRules rules = program.get().rules();
+            UpdateExpression update = new UpdateExpression();
+            List<DomainEvent> events = new ArrayList<>();
+            List<TransactWriteItem> items = new ArrayList<>();
+            Optional<DomainEvent> fell = CardLevels.reevaluate(update, profile, rules, MemberStats.spendByDay(profile, now),
+                    now, DiscountCard.Reason.LAPSE, memberId, programId);
+            fell.ifPresent(events::add);
+            DiscountCard.Evaluation evaluation = CardLevels.evaluate(profile, rules, now);
+            DiscountCard.Keep keep = evaluation.keep();
+            LocalDate warnedFor = LevelFallIndex.warnedFor(profile).orElse(null);
+            boolean warn = LevelFallIndex.warningDue(keep, rules.discount().levelNoticeDays(), warnedFor, today);
+            if (warn) {
+                events.add(levelFallingEvent(memberId, programId, program.get().currency(), evaluation, now));
+                update.set(update.name(LevelFallIndex.LEVEL_WARNED_FOR) + " = " + update.value(Attr.s(keep.fallsOn().toString())));
+                warnedFor = keep.fallsOn();
+            }
+            LevelFallIndex.index(update, profile, memberId, rules, keep, warnedFor, now);
+            List<DomainEvent> holdEvents = new ArrayList<>();
+            closeLapsedHolds(update, profile, programId, now, items, holdEvents);
+            events.addAll(holdEvents);
+            String check = update.name(LevelFallIndex.LEVEL_CHECK_ON);
+            update.condition(check + " = " + update.value(Attr.s(checkRead.get())));
+            Optional<Long> spendRead = Attr.optionalNumber(profile, MemberStats.TOTAL_SPEND);
+            String spend = update.name(MemberStats.TOTAL_SPEND);
+            update.condition(spendRead.isPresent() ? spend + " = " + update.value(spendRead.get())
+                    : "attribute_not_exists(" + spend + ")");
+            items.add(update.build(table, MemberRepository.profileKey(memberId)));
+            if (!events.isEmpty()) {
+                items.add(eventsItem(memberId, programId, now, events));
+            }
+            try {
+                dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+                tally.levelsChecked++;
+                tally.levelsFallen += fell.isPresent() ? 1 : 0;
+                tally.levelWarnings += warn ? 1 : 0;
+                tally.holdsClosed += holdEvents.size();
+                return;
+            } catch (TransactionCanceledException raced) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("member " + memberId + " kept changing while the expiry job ran; "
+                            + "the next run settles it", raced);
+                }
+            }
+        }
+    }
+
+    /**
+     * DiscountLevelFalling: spend {@code spendNeeded} minor units by the end of {@code keepBy} to keep the discount
+     * and tier held now; without it they fall on {@code fallsOn}. Ids and amounts only.
+     */
+    private static DomainEvent levelFallingEvent(String memberId, String programId, String currency,
+                                                 DiscountCard.Evaluation evaluation, Instant now) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", memberId);
+        data.put("discountBp", evaluation.discountBp());
+        data.put("levelBp", evaluation.state().levelBp());
+        data.put("tier", evaluation.state().tier());
+        data.put("spendNeeded", evaluation.keep().spend());
+        data.put("currency", currency);
+        data.put("keepBy", evaluation.keep().by().toString());
+        data.put("fallsOn", evaluation.keep().fallsOn().toString());
+        data.put("windowSpend", evaluation.windowSpend());
+        return new DomainEvent(UUID.randomUUID().toString(), "DiscountLevelFalling", now, programId, data);
+    }
+
+    /** Closes the lapsed holds the profile still lists (RedemptionStore.closeLapsed), guarding the holds version. */
+    private void closeLapsedHolds(UpdateExpression update, Map<String, AttributeValue> profile, String programId,
+                                  Instant now, List<TransactWriteItem> items, List<DomainEvent> events) {
+        int before = events.size();
+        redemptions.closeLapsed(update, profile, programId, now, null, items, events);
+        if (events.size() > before) {
+            RedemptionStore.guardHolds(update, profile);
+        }
+    }
+
+    /**
+     * An outbox record for events that have no ledger entry to ride on (TierChanged, DiscountLevelFalling,
+     * HoldReleased): one item in the member partition, written once, deleted by TTL after the relay has read it.
+     */
+    private TransactWriteItem eventsItem(String memberId, String programId, Instant now, List<DomainEvent> events) {
+        Map<String, AttributeValue> item = new HashMap<>(Attr.key(MemberRepository.memberPk(memberId),
+                JOB_EVENTS_PREFIX + now + "#" + events.getFirst().eventId()));
+        item.put("memberId", Attr.s(memberId));
+        item.put("programId", Attr.s(programId));
+        item.put(TableSchema.TTL, Attr.n(now.plus(REMINDER_RETENTION).getEpochSecond()));
+        item.put(TableSchema.OUTBOX, Attr.strings(Outbox.encode(events)));
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Reminders
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * Reads the expiry index for the days after today up to the longest notice period, and reminds each member once
+     * Reads the expiry index for today and the days after it up to the longest notice period, and reminds each member once
      * per expiry instant whose program's notice period has begun. False when out of time.
      */
     private boolean remind(Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
         Set<String> seen = new HashSet<>();
-        for (int ahead = 1; ahead <= ProgramRules.Expiry.MAX_NOTICE_DAYS; ahead++) {
+        // From today: in a time zone east of UTC an expiry instant can fall later on the same UTC day as the run.
+        for (int ahead = 0; ahead <= ProgramRules.Expiry.MAX_NOTICE_DAYS; ahead++) {
             LocalDate day = today.plusDays(ahead);
             for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
                 Map<String, AttributeValue> startKey = null;

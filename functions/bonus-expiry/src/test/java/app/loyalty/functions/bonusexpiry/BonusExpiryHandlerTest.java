@@ -237,6 +237,139 @@ class BonusExpiryHandlerTest {
         assertThat(figures.balanceAt(clock.instant(), Duration.ZERO).expired()).isZero();
     }
 
+    @Test
+    void aLapsedHoldOfAMemberTheJobSettles_isClosedInTheSameTransaction_withHoldReleased() {
+        String member = member("mbr_00000000000000000070");
+        seed(member, lot(member, 80, EXPIRES));
+        String redemptionId = "rdm_00000000000000000070";
+        Instant holdLapsed = EXPIRES.minus(Duration.ofDays(3));
+        // a hold of 10 points that was neither captured nor cancelled: it lapsed 3 days before the lot's expiry
+        context.dynamo().putItem(PutItemRequest.builder().tableName(context.tableName()).item(Map.of(
+                "PK", Attr.s("REDEMPTION#" + redemptionId), "SK", Attr.s("REDEMPTION"), "status", Attr.s("HELD"))).build());
+        UpdateExpression hold = new UpdateExpression();
+        hold.set(hold.name("holds") + " = " + hold.value(AttributeValue.fromM(Map.of(redemptionId, AttributeValue.fromM(Map.of(
+                "p", Attr.n(10), "e", Attr.s(holdLapsed.toString()), "o", Attr.s("order-h"), "m", Attr.s(MERCHANT)))))));
+        hold.set(hold.name("holdsVersion") + " = " + hold.value(Attr.n(1)));
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                hold.build(context.tableName(), MemberRepository.profileKey(member))).build());
+
+        clock.set(EXPIRES);
+        ExpiryJob.Summary summary = run();
+
+        assertThat(summary.lotsExpired()).isEqualTo(1);
+        assertThat(summary.holdsClosed()).isEqualTo(1);
+        assertThat(profile(member).get("holds").m()).as("the lapsed hold leaves the profile").isEmpty();
+        assertThat(Attr.number(profile(member), "holdsVersion")).isEqualTo(2);
+        Map<String, AttributeValue> holdItem = context.dynamo().getItem(GetItemRequest.builder().tableName(context.tableName())
+                .key(Map.of("PK", Attr.s("REDEMPTION#" + redemptionId), "SK", Attr.s("REDEMPTION"))).build()).item();
+        assertThat(Attr.string(holdItem, "status")).isEqualTo("EXPIRED");
+        List<DomainEvent> released = events().stream().filter(e -> e.detailType().equals("HoldReleased")).toList();
+        assertThat(released).singleElement().satisfies(e -> assertThat(e.data())
+                .containsEntry("redemptionId", redemptionId).containsEntry("points", 10));
+        assertThat(run().holdsClosed()).as("rerun").isZero();
+    }
+
+    // ----- the program's time zone -----
+
+    @Test
+    void inChisinau_aMonthEndLotBurnsAtLocalMidnight_theUtcEveningBefore_andIsRemindedSevenLocalDaysAhead() {
+        ProgramRules monthly = new ProgramRules(ProgramRules.DEFAULT.earn(), null, 0,
+                new ProgramRules.Expiry(ProgramRules.Expiry.Policy.END_OF_MONTH, null, 7), null, null)
+                .withTimeZone("Europe/Chisinau");
+        String programId = "prg_2123456789abcdefghjk";
+        Program program = new Program(programId, "Chisinau Club", "MDL", monthly, EARNED, EARNED, 0);
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName()).create(program)).build());
+        String member = member("mbr_00000000000000000050", programId);
+        // bought at 23:30 on 31 March in Chisinau (EEST, UTC+3): March points, gone at 1 April 00:00 local
+        Instant expiresAt = app.loyalty.shared.domain.earn.EarnRules.of(program).expiry()
+                .expiresAt(Instant.parse("2027-03-31T20:30:00Z")).orElseThrow();
+        assertThat(expiresAt).isEqualTo(Instant.parse("2027-03-31T21:00:00Z"));
+        PointsLot lot = lot(member, 40, expiresAt);
+        seed(member, lot);
+        assertThat(LotItems.expiryPartition(lot)).as("indexed on the UTC day the instant falls on")
+                .startsWith("EXPIRES#2027-03-31#");
+
+        clock.set(expiresAt.minus(Duration.ofDays(7)).minusSeconds(1));
+        assertThat(run().remindersSent()).as("just before the 7-day notice begins (local midnight)").isZero();
+        clock.set(expiresAt.minus(Duration.ofDays(7)));
+        assertThat(run().remindersSent()).isEqualTo(1);
+
+        clock.set(expiresAt.minusSeconds(1));
+        assertThat(run().lotsExpired()).as("23:59:59 local on 31 March: still spendable").isZero();
+        clock.set(expiresAt);
+        ExpiryJob.Summary summary = run();
+        assertThat(summary.lotsExpired()).as("00:00 local on 1 April, 21:00Z on 31 March: gone").isEqualTo(1);
+        assertThat(summary.pointsExpired()).isEqualTo(40);
+        assertThat(openLots(member)).isEmpty();
+        assertThat(run().lotsExpired()).as("rerun").isZero();
+    }
+
+    // ----- discount levels -----
+
+    @Test
+    void cumulativeLevel_isWarnedOnceSevenDaysBeforeItFalls_thenFallsOnItsDay_foundThroughTheLevelIndex() {
+        ProgramRules cumulative = new ProgramRules(ProgramRules.DEFAULT.earn(), null, 0, null,
+                new ProgramRules.Discount(ProgramRules.Discount.Scheme.CUMULATIVE, 0,
+                        List.of(new ProgramRules.Discount.Step(0, 0), new ProgramRules.Discount.Step(10_000, 500)),
+                        30, null, null, null, 0, 7), null);
+        String programId = "prg_3123456789abcdefghjk";
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                new ProgramRepository(context.dynamo(), context.tableName())
+                        .create(new Program(programId, "Levels", "EUR", cumulative, EARNED, EARNED, 0))).build());
+        String member = member("mbr_00000000000000000060", programId);
+        String bystander = member("mbr_00000000000000000061", programId);
+        buy(member, cumulative, 12_000, Instant.parse("2027-01-10T10:00:00Z"));
+        buy(bystander, cumulative, 3_000, Instant.parse("2027-01-10T10:00:00Z"));
+        // 12 000 counts in the 30-day window 10 Jan - 8 Feb: the 5 % level falls on 9 Feb (no grace), warned 2 Feb
+        assertThat(Attr.string(profile(member), TableSchema.GSI3_PK)).startsWith("LEVEL#2027-02-02#");
+        assertThat(profile(bystander)).as("entry level: nothing to keep, not indexed").doesNotContainKey(TableSchema.GSI3_PK);
+
+        clock.set(Instant.parse("2027-02-01T23:59:59Z"));
+        assertThat(run().levelWarningsSent()).isZero();
+        clock.set(Instant.parse("2027-02-02T00:05:00Z"));
+        ExpiryJob.Summary warned = run();
+        assertThat(warned.levelWarningsSent()).isEqualTo(1);
+        assertThat(warned.levelsChecked()).as("found through the index; the bystander is never read").isEqualTo(1);
+        clock.set(Instant.parse("2027-02-03T00:05:00Z"));
+        assertThat(run().levelWarningsSent()).as("once per member and fall date").isZero();
+
+        List<DomainEvent> warnings = events().stream().filter(e -> e.detailType().equals("DiscountLevelFalling")).toList();
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.getFirst().data()).containsEntry("memberId", member).containsEntry("spendNeeded", 10_000)
+                .containsEntry("currency", "EUR").containsEntry("keepBy", "2027-02-08")
+                .containsEntry("fallsOn", "2027-02-09").containsEntry("discountBp", 500);
+        assertThat(Attr.string(profile(member), TableSchema.GSI3_PK)).as("next look: the fall day")
+                .startsWith("LEVEL#2027-02-09#");
+
+        clock.set(Instant.parse("2027-02-08T23:59:59Z"));
+        assertThat(run().levelsFallen()).as("the last day the window holds the level").isZero();
+        clock.set(Instant.parse("2027-02-09T00:05:00Z"));
+        assertThat(run().levelsFallen()).isEqualTo(1);
+        List<DomainEvent> fell = events().stream().filter(e -> e.detailType().equals("TierChanged")).toList();
+        assertThat(fell).hasSize(1);
+        assertThat(fell.getFirst().data()).containsEntry("fromLevelBp", 500).containsEntry("toLevelBp", 0)
+                .containsEntry("reason", "lapse");
+        assertThat(profile(member)).as("nothing left to fall: out of the index").doesNotContainKey(TableSchema.GSI3_PK);
+        assertThat(EventSchemas.violations(events())).isEmpty();
+
+        ExpiryJob.Summary rerun = run();
+        assertThat(rerun.levelsChecked() + rerun.levelsFallen() + rerun.levelWarningsSent()).as("rerun").isZero();
+    }
+
+    /** What a purchase adds to the profile for the discount card (purchase-accrual makes the same calls). */
+    private void buy(String member, ProgramRules rules, long amount, Instant at) {
+        Map<String, AttributeValue> before = profile(member);
+        UpdateExpression update = new UpdateExpression();
+        var spendByDay = app.loyalty.shared.store.MemberStats.recordPurchase(update, before, at, amount, 0, null, at,
+                rules.discount().windowDays());
+        app.loyalty.shared.store.CardLevels.reevaluate(update, before, rules, spendByDay, at,
+                app.loyalty.shared.domain.discount.card.DiscountCard.Reason.PURCHASE, member, "prg_3123456789abcdefghjk");
+        app.loyalty.shared.store.LevelFallIndex.record(update, before, member, rules, spendByDay, at);
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
+                update.build(context.tableName(), MemberRepository.profileKey(member))).build());
+    }
+
     // ----- INACTIVITY policy -----
 
     @Test

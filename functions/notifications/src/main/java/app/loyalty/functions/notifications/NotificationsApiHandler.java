@@ -123,10 +123,17 @@ public final class NotificationsApiHandler extends ApiFunction {
         ApiResponse replaceSettings(ApiRequest request) {
             String programId = request.pathParameter("programId");
             NotificationSettings body = request.body(NotificationSettings.class);
+            var program = programs.find(programId).orElseThrow(() -> ApiException.notFound("program " + programId));
+            // One source of the program's calendar: its rules.timeZone. Settings may repeat it, never differ.
+            String zone = program.rules().timeZone();
+            if (body.timeZone() != null && !body.timeZone().equals(zone)) {
+                throw ApiException.validation("timeZone is the program's rules.timeZone (" + zone + "); change it "
+                        + "in the program's rules, or leave it out here");
+            }
             if (!settings.replace(programId, body)) {
                 throw ApiException.notFound("program " + programId);
             }
-            return ApiResponse.json(200, new SettingsView(programId, body));
+            return ApiResponse.json(200, new SettingsView(programId, body.withTimeZone(zone)));
         }
 
         private static int limit(String value) {

@@ -251,6 +251,15 @@ final class Notifier {
         if (detail.path("discountBp").canConvertToLong()) {
             values.put("discountPercent", BigDecimal.valueOf(detail.path("discountBp").asLong(), 2).stripTrailingZeros().toPlainString());
         }
+        // DiscountLevelFalling: the spend as an amount in the currency's minor digits ("45.00 EUR"), the day as is.
+        if (detail.path("spendNeeded").canConvertToLong() && detail.hasNonNull("currency")) {
+            String currency = detail.path("currency").asText();
+            values.put("spendNeeded", BigDecimal.valueOf(detail.path("spendNeeded").asLong(),
+                    java.util.Currency.getInstance(currency).getDefaultFractionDigits()).toPlainString() + " " + currency);
+        }
+        if (detail.hasNonNull("keepBy")) {
+            values.put("keepBy", detail.path("keepBy").asText());
+        }
         return values;
     }
 

@@ -37,12 +37,14 @@ final class SettingsRepository {
     private final Clock clock;
     private final ObjectMapper json;
     private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+    private final ProgramRepository programs;
 
     SettingsRepository(DynamoDbClient dynamo, String tableName, Clock clock, ObjectMapper json) {
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.clock = clock;
         this.json = json;
+        this.programs = new ProgramRepository(dynamo, tableName);
     }
 
     static Map<String, AttributeValue> key(String programId) {
@@ -64,7 +66,17 @@ final class SettingsRepository {
         return settings;
     }
 
+    /**
+     * The settings as stored (or the defaults), in the program's time zone: the program's {@code rules.timeZone} is
+     * the one source of it (a program not found: UTC).
+     */
     NotificationSettings read(String programId) {
+        String zone = programs.find(programId).map(program -> program.rules().timeZone())
+                .orElse(app.loyalty.shared.domain.program.ProgramRules.DEFAULT_TIME_ZONE);
+        return stored(programId).withTimeZone(zone);
+    }
+
+    private NotificationSettings stored(String programId) {
         Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(tableName)
                 .key(key(programId)).consistentRead(true).build()).item();
         if (item == null || item.isEmpty()) {
@@ -84,7 +96,8 @@ final class SettingsRepository {
     boolean replace(String programId, NotificationSettings settings) {
         Map<String, AttributeValue> item = new HashMap<>(key(programId));
         try {
-            item.put("settings", Attr.s(json.writeValueAsString(settings)));
+            // the time zone is the program's (rules.timeZone), never stored here
+            item.put("settings", Attr.s(json.writeValueAsString(settings.withTimeZone(null))));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -121,8 +121,11 @@ class NotificationsApiHandlerTest {
         assertThat(json(defaults).at("/settings/timeZone").asText()).isEqualTo("UTC");
         assertThat(json(defaults).at("/settings/defaultLanguage").asText()).isEqualTo("en");
 
+        APIGatewayV2HTTPResponse otherZone = api.handleRequest(put("{\"timeZone\":\"Europe/Chisinau\"}"), null);
+        assertProblem(otherZone, 400, "validation-failed"); // the zone is the program's rules.timeZone (UTC here)
+
         String body = """
-                {"timeZone":"Europe/Chisinau","defaultLanguage":"ro","quietHours":{"start":"21:00","end":"09:00"},
+                {"timeZone":"UTC","defaultLanguage":"ro","quietHours":{"start":"21:00","end":"09:00"},
                  "channels":{"PointsRedeemed":[]},
                  "templates":{"PointsAccrued":{"ro":{"subject":"Puncte noi","body":"+{points} puncte la Coffee Club"}}}}""";
         APIGatewayV2HTTPResponse replaced = api.handleRequest(put(body), null);
@@ -131,6 +134,18 @@ class NotificationsApiHandlerTest {
         JsonNode read = json(api.handleRequest(get("GET " + SETTINGS, Map.of("programId", programId), Map.of(), operator), null));
         assertThat(read.at("/settings/quietHours/start").asText()).isEqualTo("21:00");
         assertThat(read.at("/settings/templates/PointsAccrued/ro/body").asText()).isEqualTo("+{points} puncte la Coffee Club");
+        assertThat(read.at("/settings/timeZone").asText()).isEqualTo("UTC");
+    }
+
+    @Test
+    void settings_timeZone_isTheProgramsRulesTimeZone() {
+        String chisinau = fixture.program("Europe/Chisinau");
+        JsonNode defaults = json(api.handleRequest(get("GET " + SETTINGS, Map.of("programId", chisinau), Map.of(), operator), null));
+        assertThat(defaults.at("/settings/timeZone").asText()).isEqualTo("Europe/Chisinau");
+        APIGatewayV2HTTPResponse replaced = api.handleRequest(post("PUT " + SETTINGS, Map.of("programId", chisinau),
+                operator, null, "{\"defaultLanguage\":\"ro\"}"), null);
+        assertThat(replaced.getStatusCode()).isEqualTo(200);
+        assertThat(json(replaced).at("/settings/timeZone").asText()).isEqualTo("Europe/Chisinau");
     }
 
     @ParameterizedTest

@@ -36,11 +36,16 @@ final class NotificationsFixture {
     }
 
     String program() {
+        return program(ProgramRules.DEFAULT_TIME_ZONE);
+    }
+
+    /** A program whose rules.timeZone (the one source of its calendar, quiet hours included) is {@code timeZone}. */
+    String program(String timeZone) {
         String programId = "prg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         Instant now = context.clock().instant();
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                 new ProgramRepository(context.dynamo(), context.tableName())
-                        .create(new Program(programId, "Coffee Club", "EUR", ProgramRules.DEFAULT, now, now, 1))).build());
+                        .create(new Program(programId, "Coffee Club", "EUR", ProgramRules.DEFAULT.withTimeZone(timeZone), now, now, 1))).build());
         return programId;
     }
 

@@ -128,8 +128,10 @@ class NotificationsHandlerTest {
 
     @Test
     void quietHours_deferToTheirEndInTheProgramsZone_andTheSweepSendsOnceThen() {
+        // the zone is the program's rules.timeZone; the settings name none
+        programId = fixture.program("Europe/Chisinau");
         new SettingsRepository(context.dynamo(), context.tableName(), clock, context.json()).replace(programId,
-                new NotificationSettings("Europe/Chisinau", null, new NotificationSettings.QuietHoursSetting("21:00", "09:00"), null, null));
+                new NotificationSettings(null, null, new NotificationSettings.QuietHoursSetting("21:00", "09:00"), null, null));
         String memberId = fixture.member(programId, SMS_ONLY, "en");
         clock.set(Instant.parse("2026-11-23T20:30:00Z")); // 22:30 in Chisinau
 

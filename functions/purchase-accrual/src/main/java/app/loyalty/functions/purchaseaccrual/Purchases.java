@@ -56,6 +56,7 @@ import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.InactivityIndex;
+import app.loyalty.shared.store.LevelFallIndex;
 import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -243,6 +244,8 @@ final class Purchases {
                 DiscountCard.Reason.PURCHASE, memberId, program.programId());
         Balance balance = MemberFigures.apply(profileUpdate, profile, change, now).balanceAt(now, EXPIRING_SOON);
         InactivityIndex.recordPurchase(profileUpdate, memberId, program.rules(), now);
+        // The day the daily job next looks at this member's level (warning, then fall): same update, no extra call.
+        LevelFallIndex.record(profileUpdate, profile, memberId, program.rules(), spendByDay, now);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
 
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";

@@ -147,6 +147,8 @@ final class Returns {
                 rules.discount().windowDays());
         CardLevels.reevaluate(profileUpdate, state.profileItem(), rules, spendByDay, now, DiscountCard.Reason.RETURN,
                 order.memberId(), order.programId()).ifPresent(events::add);
+        app.loyalty.shared.store.LevelFallIndex.record(profileUpdate, state.profileItem(), order.memberId(), rules,
+                spendByDay, now);
         Balance balance = MemberFigures.apply(profileUpdate, state.profileItem(), change, now)
                 .balanceAt(now, Purchases.EXPIRING_SOON);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(order.memberId())));

@@ -88,14 +88,14 @@ public record EarnRules(EarnRate rate, Set<String> excludedCategories, Set<Strin
     /** The earn rules a program's operator configured (ProgramRules.earn / staffEarn, pendingDays, expiry). */
     public static EarnRules of(Program program) {
         ProgramRules rules = program.rules();
-        ExpiryPolicy expiry = switch (rules.expiry().policy()) {
+        ExpiryPolicy expiry = (switch (rules.expiry().policy()) {
             case DAYS_AFTER_EARNING -> ExpiryPolicy.daysAfterEarning(rules.expiry().days());
             case END_OF_MONTH -> ExpiryPolicy.END_OF_MONTH;
             case END_OF_YEAR -> ExpiryPolicy.END_OF_YEAR;
             case NEVER -> ExpiryPolicy.NEVER;
             // Lots have no date of their own: the member's last purchase sets one for all (InactivityIndex).
             case INACTIVITY -> ExpiryPolicy.NEVER;
-        };
+        }).inZone(rules.zone());
         EarnRules staff = rules.staffEarn() == null ? null
                 : of(rules.staffEarn(), program.currency(), rules.pendingDays(), expiry, null);
         return of(rules.earn(), program.currency(), rules.pendingDays(), expiry, staff);

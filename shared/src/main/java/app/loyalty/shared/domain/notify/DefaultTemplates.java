@@ -16,9 +16,11 @@ public final class DefaultTemplates {
     public static final String POINTS_EXPIRING_SOON = "PointsExpiringSoon";
     public static final String POINTS_EXPIRED = "PointsExpired";
     public static final String TIER_CHANGED = "TierChanged";
+    /** The bonus-expiry job's downgrade warning: spend {spendNeeded} by {keepBy} to keep the discount. */
+    public static final String DISCOUNT_LEVEL_FALLING = "DiscountLevelFalling";
     /** The events that produce messages (the detail-types of the template's notifications rule). */
     public static final Set<String> EVENT_TYPES = Set.of(POINTS_ACCRUED, POINTS_REDEEMED, POINTS_ACTIVATED,
-            POINTS_EXPIRING_SOON, POINTS_EXPIRED, TIER_CHANGED);
+            POINTS_EXPIRING_SOON, POINTS_EXPIRED, TIER_CHANGED, DISCOUNT_LEVEL_FALLING);
 
     private static final Map<String, Map<String, MessageTemplate>> TEMPLATES = Map.of(
             POINTS_ACCRUED, Map.of(
@@ -62,7 +64,14 @@ public final class DefaultTemplates {
                     Language.RUSSIAN, new MessageTemplate("Ваша скидка теперь {discountPercent}%",
                             "Ваша карта теперь даёт скидку {discountPercent}% (уровень {tier})."),
                     Language.ROMANIAN, new MessageTemplate("Reducerea dvs. este acum {discountPercent}%",
-                            "Cardul dvs. oferă acum {discountPercent}% reducere (nivel {tier}).")));
+                            "Cardul dvs. oferă acum {discountPercent}% reducere (nivel {tier}).")),
+            DISCOUNT_LEVEL_FALLING, Map.of(
+                    Language.ENGLISH, new MessageTemplate("Keep your {discountPercent}% discount",
+                            "Spend {spendNeeded} by {keepBy} to keep your {discountPercent}% discount."),
+                    Language.RUSSIAN, new MessageTemplate("Сохраните скидку {discountPercent}%",
+                            "Чтобы сохранить скидку {discountPercent}%, совершите покупки до {keepBy} на сумму: {spendNeeded}."),
+                    Language.ROMANIAN, new MessageTemplate("Păstrați reducerea de {discountPercent}%",
+                            "Pentru a păstra reducerea de {discountPercent}%, cumpărați până la {keepBy} în valoare de: {spendNeeded}.")));
 
     private DefaultTemplates() {
     }

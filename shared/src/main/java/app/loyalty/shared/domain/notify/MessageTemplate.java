@@ -16,7 +16,8 @@ public record MessageTemplate(String subject, String body) {
     public static final int MAX_SUBJECT = 120;
     /** Three SMS segments of GSM-7 text; a Cyrillic SMS is split sooner (70 per segment), which SNS does for us. */
     public static final int MAX_BODY = 480;
-    public static final Set<String> PLACEHOLDERS = Set.of("points", "expiresOn", "tier", "discountPercent");
+    public static final Set<String> PLACEHOLDERS = Set.of("points", "expiresOn", "tier", "discountPercent",
+            "spendNeeded", "keepBy");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
     public MessageTemplate {
@@ -31,7 +32,7 @@ public record MessageTemplate(String subject, String body) {
         while (matcher.find()) {
             if (!PLACEHOLDERS.contains(matcher.group(1))) {
                 throw new IllegalArgumentException(field + " uses the unknown placeholder {" + matcher.group(1)
-                        + "}; known: {points}, {expiresOn}, {tier}, {discountPercent}");
+                        + "}; known: {points}, {expiresOn}, {tier}, {discountPercent}, {spendNeeded}, {keepBy}");
             }
         }
     }

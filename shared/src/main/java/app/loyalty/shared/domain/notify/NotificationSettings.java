@@ -14,7 +14,9 @@ import java.util.Set;
 
 /**
  * A program's notification settings (PUT /v1/programs/{programId}/notification-settings): the time zone its quiet
- * hours are in, the language for members who name none we support, quiet hours, which channels each event uses,
+ * hours and dates are in (always the program's own {@code rules.timeZone}, the one source of the program's calendar:
+ * stored settings hold none, {@code timeZone} is filled in from the program when read; null = not known here,
+ * UTC), the language for members who name none we support, quiet hours, which channels each event uses,
  * and template overrides per event and language (the rest come from {@link DefaultTemplates}).
  * Every field may be left out and takes its default.
  */
@@ -40,9 +42,10 @@ public record NotificationSettings(String timeZone, String defaultLanguage, Quie
     }
 
     public NotificationSettings {
-        timeZone = timeZone == null ? "UTC" : timeZone;
         try {
-            ZoneId.of(timeZone);
+            if (timeZone != null) {
+                ZoneId.of(timeZone);
+            }
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("timeZone must be an IANA time zone such as Europe/Chisinau");
         }
@@ -85,7 +88,12 @@ public record NotificationSettings(String timeZone, String defaultLanguage, Quie
     }
 
     public ZoneId zone() {
-        return ZoneId.of(timeZone);
+        return ZoneId.of(timeZone == null ? "UTC" : timeZone);
+    }
+
+    /** These settings in the program's time zone ({@code rules.timeZone}; null: none). */
+    public NotificationSettings withTimeZone(String zone) {
+        return new NotificationSettings(zone, defaultLanguage, quietHours, channels, templates);
     }
 
     public QuietHours effectiveQuietHours() {

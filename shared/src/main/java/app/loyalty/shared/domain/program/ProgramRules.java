@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  */
 public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
                            Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
-                           StaffDiscount staff, Stacking stacking, Redemption redemption) {
+                           StaffDiscount staff, Stacking stacking, Redemption redemption, String timeZone) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -43,7 +43,24 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         this(earn, staffEarn, pendingDays, expiry, discount, tiers, null, null, null, null, null, null);
     }
 
+    /** The program's time zone when none is set. */
+    public static final String DEFAULT_TIME_ZONE = "UTC";
+
+    /** Rules in the default time zone (UTC), as before programs had one. */
+    public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
+                        Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
+                        StaffDiscount staff, Stacking stacking, Redemption redemption) {
+        this(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools, staff, stacking,
+                redemption, null);
+    }
+
     public ProgramRules {
+        timeZone = timeZone == null ? DEFAULT_TIME_ZONE : timeZone;
+        try {
+            java.time.ZoneId.of(timeZone);
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("rules.timeZone must be an IANA time zone such as Europe/Chisinau");
+        }
         cashback = cashback == null ? Cashback.NONE : cashback;
         staff = staff == null ? StaffDiscount.NONE : staff;
         stacking = stacking == null ? Stacking.DEFAULT : stacking;
@@ -78,6 +95,21 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             throw new IllegalArgumentException("rules." + field + " ids must be unique");
         }
         return List.copyOf(values);
+    }
+
+    /**
+     * The program's time zone (IANA, default UTC): the one source of truth for the program's calendar. Expiry dates
+     * (DAYS_AFTER_EARNING, END_OF_MONTH, END_OF_YEAR, INACTIVITY) fall on local midnights, the daily job's reminders
+     * count local days, and notifications show dates and keep quiet hours in it (docs/operations.md).
+     */
+    public java.time.ZoneId zone() {
+        return java.time.ZoneId.of(timeZone);
+    }
+
+    /** These rules in another time zone. */
+    public ProgramRules withTimeZone(String zone) {
+        return new ProgramRules(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools,
+                staff, stacking, redemption, zone);
     }
 
     /** The rules for a member of this kind: staff earn under staffEarn when the program sets it. */
@@ -259,10 +291,17 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
      * one entry per day with spend inside the window, and the bound keeps that item small (at most ~400 entries).
      */
     public record Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
-                           PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays) {
+                           PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays,
+                           Integer levelNoticeDays) {
         public static final int MAX_WINDOW_DAYS = 400;
         public static final int MAX_GRACE_DAYS = 365;
         public static final int MAX_CARD_KINDS = 20;
+        /**
+         * The daily job warns a member this many days before their level or tier falls (DiscountLevelFalling: what to
+         * spend by when to keep it), once per member and fall date; 1..{@value #MAX_LEVEL_NOTICE_DAYS}.
+         */
+        public static final int DEFAULT_LEVEL_NOTICE_DAYS = 7;
+        public static final int MAX_LEVEL_NOTICE_DAYS = 30;
 
         public enum Scheme { NONE, FIXED, CUMULATIVE }
 
@@ -299,6 +338,12 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, pointValue, null, null);
         }
 
+        /** Without a level notice period of its own: {@value #DEFAULT_LEVEL_NOTICE_DAYS} days. */
+        public Discount(Scheme scheme, Integer fixedBp, List<Step> steps, Integer windowDays, Integer maxPointsPaymentBp,
+                        PointValue pointValue, Map<String, Integer> fixedBpByCardKind, Integer graceDays) {
+            this(scheme, fixedBp, steps, windowDays, maxPointsPaymentBp, pointValue, fixedBpByCardKind, graceDays, null);
+        }
+
         public Discount {
             if (scheme == null) {
                 throw new IllegalArgumentException("discount.scheme is required");
@@ -308,6 +353,10 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
             maxPointsPaymentBp = maxPointsPaymentBp == null ? 5000 : maxPointsPaymentBp;
             pointValue = pointValue == null ? PointValue.ONE_TO_ONE : pointValue;
             graceDays = graceDays == null ? 0 : graceDays;
+            levelNoticeDays = levelNoticeDays == null ? DEFAULT_LEVEL_NOTICE_DAYS : levelNoticeDays;
+            if (levelNoticeDays < 1 || levelNoticeDays > MAX_LEVEL_NOTICE_DAYS) {
+                throw new IllegalArgumentException("discount.levelNoticeDays must be 1.." + MAX_LEVEL_NOTICE_DAYS);
+            }
             fixedBpByCardKind = fixedBpByCardKind == null ? Map.of() : Map.copyOf(fixedBpByCardKind);
             if (fixedBpByCardKind.size() > MAX_CARD_KINDS) {
                 throw new IllegalArgumentException("discount.fixedBpByCardKind has at most " + MAX_CARD_KINDS + " kinds");
