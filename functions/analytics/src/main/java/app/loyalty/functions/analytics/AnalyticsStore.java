@@ -150,7 +150,10 @@ public final class AnalyticsStore {
                 if (!conflict || attempt == CONFLICT_ATTEMPTS) {
                     throw cancelled;
                 }
-                // a concurrent delivery touched the same counters: the ADDs are commutative, so simply try again
+                // a concurrent delivery touched the same counters: the ADDs are commutative, so try again after a
+                // short random pause, so that the writers that collided do not collide again at once
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                        java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt)));
             }
         }
     }
