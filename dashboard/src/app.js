@@ -85,7 +85,8 @@ function chart(id, config) {
 function render(report) {
   const t = report.totals;
   const c = report.currency;
-  const last = report.months[report.months.length - 1] || {};
+  // Monthly figures (distinct members) do not add up over a period: the cards show the latest month with purchases.
+  const last = [...report.months].reverse().find((m) => m.purchases > 0) || report.months[report.months.length - 1] || {};
   $('kpis').replaceChildren(
     kpi('enrolled', 'Enrolled members', t.enrolled, String(t.enrolled)),
     kpi('activeMembers', `Active members (${last.month || ''})`, last.activeMembers, String(last.activeMembers ?? '–')),

@@ -209,6 +209,29 @@ class LocalAnalyticsIT {
                 + report.at("/totals/purchases").asLong() + "," + report.at("/totals/revenue").asLong() + ",");
     }
 
+    @Test
+    void theDashboardsFiles_areServedUnderDashboard_andNothingOutsideThem() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> bare = http.send(HttpRequest.newBuilder(runtime.url().resolve("/dashboard")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bare.statusCode()).isEqualTo(308);
+        assertThat(bare.headers().firstValue("Location")).hasValue("/dashboard/");
+        for (String outside : List.of("/dashboard/../template.yaml", "/dashboard/%2e%2e/template.yaml", "/dashboard/..%2ftemplate.yaml")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(runtime.url() + outside)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(outside).isIn(400, 404);
+            assertThat(refused.body()).as(outside).doesNotContain("AWSTemplateFormatVersion");
+        }
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(runtime.url().resolve("/dashboard/")).build(), HttpResponse.BodyHandlers.ofString());
+        if (Files.isRegularFile(Path.of("..", "dashboard", "dist", "index.html"))) {
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.body()).contains("vendor/chart.umd.min.js");
+        } else {
+            assertThat(page.statusCode()).isEqualTo(404);
+            assertThat(page.body()).contains("npm ci && npm run build");
+        }
+    }
+
     /**
      * The dashboard in headless Chromium (dashboard/test/dashboard.test.mjs, run by node): signs in, shows the same
      * figures as the API, keeps local/target/dashboard.png. Skipped, with the reason in one line, where Chromium,
