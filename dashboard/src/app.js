@@ -185,12 +185,29 @@ async function loadReport(event) {
     $('csv').disabled = false;
     status.textContent = `Figures of ${lastReport.programId} from ${lastReport.from} to ${lastReport.to}`;
     document.body.dataset.loaded = 'analytics';
+    loadCampaigns(lastReport.programId);
   } catch (error) {
     status.className = 'error';
     status.textContent = error.message;
     if (error.status === 401 || error.status === 403) {
       status.textContent += ' (is the operator key right? Sign out and in again.)';
     }
+  }
+}
+
+/** The program's campaigns and their results (GET /v1/programs/{programId}/campaigns, newest page only). */
+async function loadCampaigns(programId) {
+  const status = $('campaigns-status');
+  status.className = '';
+  try {
+    const page = await api(`/v1/programs/${encodeURIComponent(programId)}/campaigns`, operatorKey());
+    table($('campaigns-table'), ['Campaign', 'Status', 'Send at', 'Targeted', 'Sent', 'Skipped (no consent)', 'Failed'],
+      page.items.map((c) => [c.name, c.status, c.sendAt, c.results.targeted, c.results.sent, c.results.skippedNoConsent,
+        c.results.failed]));
+    status.textContent = page.items.length ? '' : 'No campaigns in this program yet.';
+  } catch (error) {
+    status.className = 'error';
+    status.textContent = error.status === 404 ? 'No campaigns route on this API.' : error.message;
   }
 }
 

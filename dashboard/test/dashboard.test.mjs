@@ -119,6 +119,13 @@ try {
   if (charts.length !== 3 || charts.some((drawn) => !drawn)) {
     failures.push(`charts drawn by Chart.js: ${JSON.stringify(charts)}`);
   }
+  // Campaign results: the program's campaigns (none in the test's program) answered without an error.
+  await page.waitForFunction(() => document.getElementById('campaigns-status').textContent !== ''
+    || document.querySelector('#campaigns-table tbody'), null, { timeout: 15000 });
+  const campaigns = await page.$eval('#campaigns-status', (el) => ({ error: el.classList.contains('error'), text: el.textContent }));
+  if (campaigns.error) {
+    failures.push(`campaign results: ${campaigns.text}`);
+  }
   failures.push(...errors.map((message) => `page error: ${message}`));
 
   mkdirSync(dirname(screenshot), { recursive: true });
