@@ -136,7 +136,8 @@ public final class LocalRuntime implements AutoCloseable {
             schedules.start();
 
             ApiGateway gateway = new ApiGateway(template.routes(), functions, clock, options.region());
-            apiServer.createContext("/", new LocalServer(gateway, new DevEndpoints(clock, bus, notifications, schedules, template)));
+            apiServer.createContext("/", new LocalServer(gateway, new DevEndpoints(clock, bus, notifications, schedules, template),
+                    new DashboardFiles(options.template().toAbsolutePath().getParent().resolve("dashboard").resolve("dist"))));
             apiServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             apiServer.start();
 

@@ -12,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The one port developers use: /_local/* developer endpoints, everything else the HTTP API. */
+/** The one port developers use: /_local/* developer endpoints, /dashboard/ the operator page, everything else the HTTP API. */
 final class LocalServer implements HttpHandler {
     private final ApiGateway gateway;
     private final DevEndpoints dev;
+    private final DashboardFiles dashboard;
 
-    LocalServer(ApiGateway gateway, DevEndpoints dev) {
+    LocalServer(ApiGateway gateway, DevEndpoints dev, DashboardFiles dashboard) {
         this.gateway = gateway;
         this.dev = dev;
+        this.dashboard = dashboard;
     }
 
     @Override
@@ -28,6 +30,10 @@ final class LocalServer implements HttpHandler {
             String path = exchange.getRequestURI().getRawPath();
             if (path.equals("/_local") || path.startsWith("/_local/")) {
                 dev.handle(exchange);
+                return;
+            }
+            if (DashboardFiles.handles(path)) {
+                dashboard.handle(exchange);
                 return;
             }
             byte[] body = Exchanges.body(exchange);

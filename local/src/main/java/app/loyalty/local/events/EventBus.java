@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 
 /**
@@ -46,6 +47,7 @@ public final class EventBus implements AutoCloseable {
     private final Clock clock;
     private final String region;
     private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<String, Semaphore> concurrency = new HashMap<>();
     private final Deque<RecordedEvent> recorded = new ArrayDeque<>();
     /** Recorded events by their domain event id (detail.eventId), for the capture's de-duplication. */
     private final Map<String, RecordedEvent> recordedByEventId = new HashMap<>();
@@ -74,6 +76,14 @@ public final class EventBus implements AutoCloseable {
         template.root().path("Resources").fields().forEachRemaining(resource -> {
             if (resource.getValue().path("Type").asText().equals("AWS::Events::EventBus")) {
                 buses.add(template.intrinsics().ref(resource.getKey()).orElseThrow());
+            }
+        });
+        // Lambda's reserved concurrency, where the template sets one: a consumer that caps its own parallelism (the
+        // analytics counters) gets at most that many deliveries at once, the rest wait their turn as on Lambda.
+        template.root().path("Resources").fields().forEachRemaining(resource -> {
+            JsonNode reserved = resource.getValue().path("Properties").path("ReservedConcurrentExecutions");
+            if (reserved.canConvertToInt() && reserved.asInt() > 0) {
+                concurrency.put(resource.getKey(), new Semaphore(reserved.asInt(), true));
             }
         });
         List<Template.Rule> rules = template.rules();
@@ -186,6 +196,10 @@ public final class EventBus implements AutoCloseable {
     }
 
     private void deliver(Delivery delivery, String payload) {
+        Semaphore limit = concurrency.get(delivery.function);
+        if (limit != null) {
+            limit.acquireUninterruptibly();
+        }
         try {
             functions.get(delivery.function).invoke(payload);
             delivery.status = "delivered";
@@ -195,6 +209,10 @@ public final class EventBus implements AutoCloseable {
             delivery.status = "failed: " + e;
             System.err.println("[events] delivery of rule " + delivery.rule + " to " + delivery.function + " failed");
             e.printStackTrace(System.err);
+        } finally {
+            if (limit != null) {
+                limit.release();
+            }
         }
     }
 
