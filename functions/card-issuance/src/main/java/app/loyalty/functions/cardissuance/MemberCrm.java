@@ -232,7 +232,7 @@ final class MemberCrm {
                 int shard = Integer.parseInt(text.substring(0, Math.max(bar, 0)));
                 String last = text.substring(bar + 1);
                 if (shard < 0 || shard >= MemberRepository.PROGRAM_MEMBER_SHARDS
-                        || !last.isEmpty() && !last.matches("[0-9TZ:.\\-]+#mbr_[0-9A-Z]+")) {
+                        || !last.isEmpty() && !last.matches("[0-9TZ:.\\-]+#mbr_[0-9a-z]+")) {
                     throw new NumberFormatException();
                 }
                 return new ListCursor(shard, last.isEmpty() ? null : last);
@@ -440,18 +440,18 @@ final class MemberCrm {
             setOrRemove(update, "phone", after.phone());
             setOrRemove(update, "email", after.email());
             setOrRemove(update, "birthDate", after.birthDate() == null ? null : after.birthDate().toString());
-            update.set("preferences = " + update.value(AttributeValue.fromM(after.preferences().entrySet().stream()
+            update.set(update.name("preferences") + " = " + update.value(AttributeValue.fromM(after.preferences().entrySet().stream()
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> Attr.s(e.getValue()))))));
             if (body.consents() != null) {
                 var c = body.consents().toConsents();
-                update.set("consents = " + update.value(AttributeValue.fromM(Map.of("sms", Attr.bool(c.sms()),
+                update.set(update.name("consents") + " = " + update.value(AttributeValue.fromM(Map.of("sms", Attr.bool(c.sms()),
                         "email", Attr.bool(c.email()), "push", Attr.bool(c.push())))));
             }
             if (body.tags() != null) {
                 if (body.tags().isEmpty()) {
-                    update.remove("tags");
+                    update.remove(update.name("tags"));
                 } else {
-                    update.set("tags = " + update.value(AttributeValue.fromSs(body.tags())));
+                    update.set(update.name("tags") + " = " + update.value(AttributeValue.fromSs(body.tags())));
                 }
             }
             if (body.externalId() != null) {
@@ -463,9 +463,9 @@ final class MemberCrm {
                             Map.of(caller.merchantId(), Attr.s(body.externalId())))));
                 }
             }
-            update.set("updatedAt = " + update.value(Attr.s(now.toString())));
-            update.add("version " + update.value(1));
-            update.condition("version = " + update.value(Attr.number(profileItem, "version")));
+            update.set(update.name("updatedAt") + " = " + update.value(Attr.s(now.toString())));
+            update.add(update.name("version") + " " + update.value(1));
+            update.condition(update.name("version") + " = " + update.value(Attr.number(profileItem, "version")));
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(update.build(table, MemberRepository.profileKey(member.memberId())));
             released.forEach(claim -> items.add(contacts.release(claim, member.memberId())));
@@ -500,11 +500,12 @@ final class MemberCrm {
         }
     }
 
+    /** Attribute names go through placeholders: name, status and others are DynamoDB reserved words. */
     private static void setOrRemove(UpdateExpression update, String attribute, String value) {
         if (value == null) {
-            update.remove(attribute);
+            update.remove(update.name(attribute));
         } else {
-            update.set(attribute + " = " + update.value(Attr.s(value)));
+            update.set(update.name(attribute) + " = " + update.value(Attr.s(value)));
         }
     }
 
@@ -549,16 +550,17 @@ final class MemberCrm {
                 releases.removeIf(claim -> contacts.owner(claim).filter(owner -> !owner.equals(member.memberId())).isPresent());
             }
             UpdateExpression update = new UpdateExpression();
-            PERSONAL_ATTRIBUTES.forEach(update::remove);
-            update.remove(TableSchema.GSI1_PK);
-            update.remove(TableSchema.GSI1_SK);
-            update.set("#status = " + update.value(Attr.s(Member.Status.ERASED.name())));
-            update.set("erasedAt = " + update.value(Attr.s(now.toString())));
-            update.set("consents = " + update.value(AttributeValue.fromM(Map.of("sms", Attr.bool(false),
+            // Attribute names through placeholders: name, status and others are DynamoDB reserved words.
+            PERSONAL_ATTRIBUTES.forEach(attribute -> update.remove(update.name(attribute)));
+            update.remove(update.name(TableSchema.GSI1_PK));
+            update.remove(update.name(TableSchema.GSI1_SK));
+            update.set(update.name("status") + " = " + update.value(Attr.s(Member.Status.ERASED.name())));
+            update.set(update.name("erasedAt") + " = " + update.value(Attr.s(now.toString())));
+            update.set(update.name("consents") + " = " + update.value(AttributeValue.fromM(Map.of("sms", Attr.bool(false),
                     "email", Attr.bool(false), "push", Attr.bool(false)))));
-            update.add("version " + update.value(1));
-            update.condition("version = " + update.value(Attr.number(profileItem, "version")));
-            TransactWriteItem profileUpdate = withStatusName(update.build(table, MemberRepository.profileKey(member.memberId())));
+            update.add(update.name("version") + " " + update.value(1));
+            update.condition(update.name("version") + " = " + update.value(Attr.number(profileItem, "version")));
+            TransactWriteItem profileUpdate = update.build(table, MemberRepository.profileKey(member.memberId()));
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(profileUpdate);
             items.add(blockForErasure(member.cardNumber(), now));
@@ -583,15 +585,6 @@ final class MemberCrm {
                 .expressionAttributeValues(Map.of(":blocked", Attr.s(Card.Status.BLOCKED.name()),
                         ":now", Attr.s(now.toString()), ":reason", Attr.s("erased")))
                 .build()).build();
-    }
-
-    /** "status" is a DynamoDB reserved word: the update names it through #status. */
-    private static TransactWriteItem withStatusName(TransactWriteItem item) {
-        Update update = item.update();
-        Map<String, String> names = new LinkedHashMap<>(update.expressionAttributeNames() == null ? Map.of()
-                : update.expressionAttributeNames());
-        names.put("#status", "status");
-        return TransactWriteItem.builder().update(update.toBuilder().expressionAttributeNames(names).build()).build();
     }
 
     // ------------------------------------------------------------------------------------------------------------

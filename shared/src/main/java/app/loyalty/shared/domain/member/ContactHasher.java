@@ -15,7 +15,7 @@ import java.util.Objects;
  * serves enrolment, PATCH and lookup, so a lookup finds exactly what enrolment stored.
  *
  * <p>Normalisation: a phone is E.164 (what {@link MemberProfile} accepts) with surrounding blanks, spaces, dashes and
- * brackets removed; an email is trimmed and lower-cased (the local part is case-insensitive at every provider that
+ * brackets removed (and the leading + restored when a query string turned it into a space); an email is trimmed and lower-cased (the local part is case-insensitive at every provider that
  * matters, and two members differing only in case are one person); an external id is trimmed only.
  */
 public final class ContactHasher {
@@ -66,7 +66,11 @@ public final class ContactHasher {
     public static String normalise(Kind kind, String value) {
         Objects.requireNonNull(value, kind.field());
         return switch (kind) {
-            case PHONE -> value.strip().replaceAll("[\\s()\\-]", "");
+            case PHONE -> {
+                String digits = value.strip().replaceAll("[\\s()\\-]", "");
+                // A "+" sent unencoded in a query string arrives as a space: E.164 always has it, so put it back.
+                yield digits.startsWith("+") ? digits : "+" + digits;
+            }
             case EMAIL -> value.strip().toLowerCase(Locale.ROOT);
             case EXTERNAL_ID -> value.strip();
         };
