@@ -1,5 +1,6 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.member.ContactHasher;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
@@ -57,9 +58,17 @@ class MemberCrmHandlerTest {
     void setUp() {
         context = TestContexts.appContext(clock);
         handler = ContractChecked.handler(new CardIssuanceHandler(context, new ContactHasher(ContactHasher.TEST_KEY)));
-        merchant = Caller.merchant("mch_a", createProgram("prg_a"));
-        sameProgramsOtherMerchant = Caller.merchant("mch_a2", "prg_a");
-        otherProgramsMerchant = Caller.merchant("mch_b", createProgram("prg_b"));
+        // Real-shaped ids: the events carry them and are held to their schemas (docs/events/).
+        merchant = Caller.merchant(Ids.newId("mch"), createProgram(Ids.newId("prg")));
+        sameProgramsOtherMerchant = Caller.merchant(Ids.newId("mch"), merchant.programId());
+        otherProgramsMerchant = Caller.merchant(Ids.newId("mch"), createProgram(Ids.newId("prg")));
+    }
+
+    /** Every event a test made (MemberEnrolled, CardIssued, PointsAdjusted, MemberErased) matches docs/events/. */
+    @org.junit.jupiter.api.AfterEach
+    void everyEventMatchesItsSchema() {
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(outboxEvents().stream()
+                .map(app.loyalty.shared.events.Outbox::decode).toList())).isEmpty();
     }
 
     // --- uniqueness -------------------------------------------------------------------------------------------------
@@ -210,10 +219,10 @@ class MemberCrmHandlerTest {
         assertThat(json(adjust(ada, "{\"points\":-100,\"reason\":\"correction\"}")).at("/balance/available").asLong()).isZero();
         assertThat(items("ENTRY#")).hasSize(2);
         assertProblem(handler.handleRequest(post("POST /v1/programs/{programId}/members/{memberId}/adjustments",
-                Map.of("programId", "prg_b", "memberId", ada), Caller.operator(), "adjust-key-0009",
+                Map.of("programId", otherProgramsMerchant.programId(), "memberId", ada), Caller.operator(), "adjust-key-0009",
                 "{\"points\":5,\"reason\":\"goodwill\"}"), null), 404, "not-found");
         assertProblem(handler.handleRequest(post("POST /v1/programs/{programId}/members/{memberId}/adjustments",
-                Map.of("programId", "prg_a", "memberId", ada), merchant, "adjust-key-0010",
+                Map.of("programId", merchant.programId(), "memberId", ada), merchant, "adjust-key-0010",
                 "{\"points\":5,\"reason\":\"goodwill\"}"), null), 403, "forbidden");
     }
 
