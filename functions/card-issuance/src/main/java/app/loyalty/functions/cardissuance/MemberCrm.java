@@ -525,6 +525,9 @@ final class MemberCrm {
      */
     ApiResponse erase(ApiRequest request) {
         String programId = request.pathParameter("programId");
+        if (!request.rawBody().isBlank()) {
+            throw ApiException.validation("An erasure takes no body: the path names the member");
+        }
         int[] attempts = {0};
         return writer.execute(request, () -> {
             Map<String, AttributeValue> profileItem = memberInProgram(request, programId);
