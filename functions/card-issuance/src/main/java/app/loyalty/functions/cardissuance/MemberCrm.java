@@ -478,7 +478,8 @@ final class MemberCrm {
             List<String> tags = body.tags() != null ? body.tags() : tags(profileItem);
             String externalId = body.externalId() != null ? body.externalId() : previousExternalId;
             MemberViews.MemberView view = views.view(changed, program, MemberFigures.read(profileItem),
-                    CardLevels.cardKind(profileItem), CardLevels.evaluate(profileItem, program.rules(), now))
+                    app.loyalty.shared.store.RedemptionStore.reservations(profileItem), CardLevels.cardKind(profileItem),
+                    CardLevels.evaluate(profileItem, program.rules(), now))
                     .with(tags, externalId);
             // The stored replay leaves out the personal data (profile, the merchant's customer id, tags stay).
             return new IdempotentWriter.Write(200, view, view.withoutProfile(), items, List.of());
@@ -663,6 +664,9 @@ final class MemberCrm {
             update.add("version " + update.value(1));
             items.add(update.build(table, MemberRepository.profileKey(memberId)));
             Balance balance = after.balanceAt(now, MemberViews.EXPIRING_SOON);
+            // As GET member shows it: what live holds reserve is not available (docs/ledger.md, "Holds").
+            long held = app.loyalty.shared.domain.redeem.Spendable.heldAt(
+                    app.loyalty.shared.store.RedemptionStore.reservations(state.profileItem()), now);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("memberId", memberId);
             data.put("entryId", entry.entryId());
@@ -674,8 +678,8 @@ final class MemberCrm {
                     .map(a -> Map.of("lotId", a.lotId(), "points", a.points())).toList());
             DomainEvent adjusted = new DomainEvent(UUID.randomUUID().toString(), "PointsAdjusted", now, programId, data);
             return new IdempotentWriter.Write(201, new Adjustment(entry.entryId(), memberId, programId, entry.points(),
-                    entry.reason(), now, body.expiresAt(), new MemberViews.BalanceView(balance.available(),
-                    balance.pending(), balance.expiringSoon(), now.plus(MemberViews.EXPIRING_SOON))),
+                    entry.reason(), now, body.expiresAt(), new MemberViews.BalanceView(Math.max(0, balance.available() - held),
+                    held, balance.pending(), balance.expiringSoon(), now.plus(MemberViews.EXPIRING_SOON))),
                     items, List.of(adjusted));
         });
     }

@@ -24,6 +24,7 @@ import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.RedemptionStore;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 
@@ -136,7 +137,7 @@ final class Membership {
             items.add(members.issueCard(card));
             claims.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), program.programId(), now)));
             return new IdempotentWriter.Write(201,
-                    views.view(member, program, PointsFigures.ZERO, cardKind, discountCard).withoutProfile(),
+                    views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
                     items, events);
         });
     }
@@ -151,8 +152,8 @@ final class Membership {
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                CardLevels.cardKind(state.profileItem()), discountCard).with(MemberCrm.tags(state.profileItem()),
-                MemberCrm.externalIdOf(state.profileItem(), request.caller().merchantId())));
+                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard)
+                .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), request.caller().merchantId())));
     }
 
     /**
