@@ -58,6 +58,15 @@ public final class BenchData {
             "birthDate": "1990-12-10", "preferences": {"language": "en"}}, \
             "consents": {"sms": true, "email": true, "push": false}, "kind": "customer"}""";
 
+    /**
+     * ENROL_BODY with a phone and email of its own: contacts are unique per program, so repeated enrolments in one
+     * program (the benchmarks' loops) need distinct ones (n below 10^7).
+     */
+    public static String enrolBody(long n) {
+        return ENROL_BODY.replace("+447700900123", "+4477%07d".formatted(n))
+                .replace("ada@example.com", "ada." + n + "@example.com");
+    }
+
     /** Categories the basket lines cycle through: some excluded, some multiplied, most plain. */
     private static final List<String> CATEGORIES = List.of("grocery", "apparel", "household", "gift-cards",
             "electronics", "grocery", "own-brand", "drinks", "tobacco", "grocery");

@@ -136,7 +136,7 @@ public class HandlerDynamoDbLocalBenchmark {
     @Benchmark
     public APIGatewayV2HTTPResponse enrolMember() {
         APIGatewayV2HTTPEvent event = TestRequests.post("POST /v1/members", BenchData.MERCHANT,
-                "enrol-bench-" + sequence++, BenchData.ENROL_BODY);
+                "enrol-bench-" + sequence, BenchData.enrolBody(sequence++));
         return expect(cards.handleRequest(event, null), 201);
     }
 

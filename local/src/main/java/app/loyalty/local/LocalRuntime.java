@@ -12,6 +12,7 @@ import app.loyalty.local.lambda.FunctionHost;
 import app.loyalty.local.schedule.ScheduleRunner;
 import app.loyalty.local.template.Template;
 import app.loyalty.shared.auth.ApiKeys;
+import app.loyalty.shared.domain.member.ContactHasher;
 import app.loyalty.shared.http.Json;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.AwsClients;
@@ -97,7 +98,9 @@ public final class LocalRuntime implements AutoCloseable {
             configureSdk(options.region(), dynamoLocal.endpoint(), awsEndpoint);
             configureFunctions(template, Map.of(
                     "TABLE_NAME", table.name(),
-                    ApiKeys.OPERATOR_KEY_SHA256, ApiKeys.hash(operatorKey)));
+                    ApiKeys.OPERATOR_KEY_SHA256, ApiKeys.hash(operatorKey),
+                    // A fixed, documented key: local data is test data (docs/members.md); Lambda takes ContactHashKey.
+                    ContactHasher.KEY_SETTING, ContactHasher.TEST_KEY));
 
             DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
             resources.add(dynamo);

@@ -78,6 +78,16 @@ final class LocalApi {
         return send(request, "POST", path, new String(jsonBody, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** A PATCH with a JSON body and an Idempotency-Key, as PATCH /v1/members/{memberId} takes them. */
+    Response patch(String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearerKey)
+                .header("Idempotency-Key", idempotencyKey)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(jsonBody));
+        return send(request, "PATCH", path, jsonBody);
+    }
+
     /** The events recorded at /_local/events. */
     JsonNode events() {
         return get("/_local/events", null).json();

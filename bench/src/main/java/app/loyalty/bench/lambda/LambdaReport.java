@@ -466,8 +466,10 @@ public final class LambdaReport {
                     status(200)));
         }
         cardOps.add(new Op("POST /v1/members (enrol)",
-                () -> api("POST /v1/members", Map.of(), BenchData.MERCHANT, "bench-enrol-" + unique.incrementAndGet(),
-                        BenchData.ENROL_BODY), status(201)));
+                () -> {
+                    long n = unique.incrementAndGet();
+                    return api("POST /v1/members", Map.of(), BenchData.MERCHANT, "bench-enrol-" + n, BenchData.enrolBody(n));
+                }, status(201)));
         functions.add(new Fn("card-issuance", "app.loyalty.functions.cardissuance.CardIssuanceHandler::handleRequest",
                 functionJar("card-issuance"), cardOps));
 

@@ -12,12 +12,15 @@ public enum ProblemType {
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
     REQUEST_IN_FLIGHT(409, "request-in-flight", "A request with this Idempotency-Key is still being processed"),
     CARD_BLOCKED(409, "card-blocked", "The card is blocked"),
+    MEMBER_EXISTS(409, "member-exists", "A member with this contact or external id is already enrolled"),
+    MEMBER_ERASED(410, "member-erased", "The member's personal data was erased on request"),
     PAYLOAD_TOO_LARGE(413, "payload-too-large", "The body is too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Send application/json"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request"),
     POINTS_LIMIT_EXCEEDED(422, "points-limit-exceeded", "The request would pass a points limit"),
     POINTS_PAYMENT_NOT_COVERED(422, "points-payment-not-covered", "The points payment is not covered"),
     PROMO_CODE_REFUSED(422, "promo-code-refused", "The promo code does not apply to this purchase"),
+    INSUFFICIENT_POINTS(422, "insufficient-points", "The member has fewer points available than the request takes"),
     INTERNAL(500, "internal", "Internal error");
 
     public static final String BASE_URI = "https://api.loyalty.example/problems/";

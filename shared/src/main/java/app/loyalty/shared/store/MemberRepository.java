@@ -29,6 +29,8 @@ import java.util.stream.Collectors;
 public final class MemberRepository {
     public static final String PROFILE = "PROFILE";
     public static final String LOT_PREFIX = "LOT#";
+    /** Profile map merchantId -> that merchant's customer id for the member (personal data: erased with the rest). */
+    public static final String EXTERNAL_IDS = "externalIds";
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -115,7 +117,16 @@ public final class MemberRepository {
 
     /** The member's profile with its first card, whose kind the profile keeps for the discount card. */
     public TransactWriteItem enrol(Member member, String cardKind) {
+        return enrol(member, cardKind, Map.of());
+    }
+
+    /**
+     * As {@link #enrol(Member, String)}, with further profile attributes (the merchants' customer ids
+     * {@value #EXTERNAL_IDS}, {@code tags}): they are part of the profile, the only item with personal data.
+     */
+    public TransactWriteItem enrol(Member member, String cardKind, Map<String, AttributeValue> extraAttributes) {
         Map<String, AttributeValue> item = new HashMap<>(profileKey(member.memberId()));
+        item.putAll(extraAttributes);
         item.put("memberId", Attr.s(member.memberId()));
         item.put("programId", Attr.s(member.programId()));
         item.put("kind", Attr.s(member.kind().name()));
@@ -197,8 +208,15 @@ public final class MemberRepository {
         return memberFromItem(item);
     }
 
-    static Member memberFromItem(Map<String, AttributeValue> item) {
+    public static Member memberFromItem(Map<String, AttributeValue> item) {
         Map<String, AttributeValue> consents = item.get("consents").m();
+        if (Member.Status.ERASED.name().equals(Attr.string(item, "status"))) {
+            // Erased: the personal data is gone (docs/members.md); ids, figures and the ledger remain.
+            return new Member(Attr.string(item, "memberId"), Attr.string(item, "programId"),
+                    MemberKind.valueOf(Attr.string(item, "kind")), null, Consents.NONE, Member.Status.ERASED,
+                    Attr.string(item, "cardNumber"), Instant.parse(Attr.string(item, "enrolledAt")),
+                    Attr.string(item, "enrolledBy"));
+        }
         Map<String, String> preferences = item.containsKey("preferences")
                 ? item.get("preferences").m().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().s()))
                 : Map.of();

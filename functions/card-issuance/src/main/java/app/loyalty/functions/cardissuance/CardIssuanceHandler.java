@@ -1,8 +1,10 @@
 package app.loyalty.functions.cardissuance;
 
+import app.loyalty.shared.domain.member.ContactHasher;
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.RequestLog;
+import app.loyalty.shared.runtime.Environment;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
@@ -10,25 +12,47 @@ import app.loyalty.shared.runtime.AppContext;
 import java.util.List;
 import java.util.Map;
 
-/** Merchant routes for members and their cards: enrol, read, look a card up, replace a lost card. */
+/**
+ * Merchant routes for members and their cards: enrol, read, look up and list, statement, update, look a card up,
+ * replace a lost card, read an order; operator routes to erase a member and adjust its points (docs/members.md).
+ */
 public final class CardIssuanceHandler extends ApiFunction {
 
+    /** Lambda: the contact hash key must be configured (template parameter ContactHashKey); no fallback. */
     public CardIssuanceHandler() {
-        this(AppContext.fromEnvironment());
+        this(AppContext.fromEnvironment(), new ContactHasher(Environment.require(ContactHasher.KEY_SETTING)));
     }
 
     private final AppContext context;
 
+    /**
+     * Tests, benchmarks and the local runtime: the configured key when set (the local runtime sets its fixed one), else
+     * {@link ContactHasher#TEST_KEY}. Lambda never comes here: it uses the no-argument constructor.
+     */
     public CardIssuanceHandler(AppContext context) {
-        this(context, new Membership(context));
+        this(context, new ContactHasher(Environment.optional(ContactHasher.KEY_SETTING).orElse(ContactHasher.TEST_KEY)));
     }
 
-    private CardIssuanceHandler(AppContext context, Membership membership) {
-        super(Map.of(
-                "POST /v1/members", Route.merchant(membership::enrol),
-                "GET /v1/members/{memberId}", Route.merchant(membership::readMember),
-                "GET /v1/cards/{cardNumber}", Route.merchant(membership::readCard),
-                "POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)));
+    public CardIssuanceHandler(AppContext context, ContactHasher hasher) {
+        this(context, new Membership(context, hasher), hasher);
+    }
+
+    private CardIssuanceHandler(AppContext context, Membership membership, ContactHasher hasher) {
+        this(context, membership, new MemberCrm(context, hasher, membership));
+    }
+
+    private CardIssuanceHandler(AppContext context, Membership membership, MemberCrm crm) {
+        super(Map.ofEntries(
+                Map.entry("POST /v1/members", Route.merchant(membership::enrol)),
+                Map.entry("GET /v1/members", Route.merchant(crm::listOrLookUp)),
+                Map.entry("GET /v1/members/{memberId}", Route.merchant(membership::readMember)),
+                Map.entry("PATCH /v1/members/{memberId}", Route.merchant(crm::update)),
+                Map.entry("GET /v1/members/{memberId}/statement", Route.merchant(crm::statement)),
+                Map.entry("GET /v1/purchases/{orderId}", Route.merchant(crm::readOrder)),
+                Map.entry("GET /v1/cards/{cardNumber}", Route.merchant(membership::readCard)),
+                Map.entry("POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)),
+                Map.entry("POST /v1/programs/{programId}/members/{memberId}/erasure", Route.operator(crm::erase)),
+                Map.entry("POST /v1/programs/{programId}/members/{memberId}/adjustments", Route.operator(crm::adjust))));
         this.context = context;
     }
 

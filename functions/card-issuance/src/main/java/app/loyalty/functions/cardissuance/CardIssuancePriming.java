@@ -32,7 +32,10 @@ final class CardIssuancePriming {
         Caller caller = Caller.merchant("mch_priming", data.program().programId());
         List<Object> outcomes = new ArrayList<>();
         try (InMemoryDynamoDb memory = new InMemoryDynamoDb(data.items())) {
-            Membership membership = new Membership(memory.context(real));
+            // Nothing primed is kept, so the key only has to hash: the configured one when set, else the test key.
+            Membership membership = new Membership(memory.context(real), new app.loyalty.shared.domain.member.ContactHasher(
+                    app.loyalty.shared.runtime.Environment.optional(app.loyalty.shared.domain.member.ContactHasher.KEY_SETTING)
+                            .orElse(app.loyalty.shared.domain.member.ContactHasher.TEST_KEY)));
             outcomes.add(PrimingStep.run(log, "GET /v1/members/{memberId}, found, in memory", () -> PrimingStep.repeated(() ->
                     membership.readMember(request(ApiFunction.primingGet("GET /v1/members/{memberId}",
                             Map.of("memberId", data.member().memberId()), caller))).status())));

@@ -61,16 +61,27 @@ final class MemberViews {
     record BalanceView(long available, long held, long pending, long expiringSoon, Instant expiringSoonBefore) {
     }
 
+    /**
+     * {@code tags}: the merchants' segment tags (absent when none); {@code externalId}: the calling merchant's own
+     * customer id for the member (absent when it set none; another merchant's is never shown).
+     */
     record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
                       CardSummary card, BalanceView balance, String tier, int discountBp, long rollingSpend,
-                      DiscountView discount, String currency, Instant enrolledAt) {
+                      DiscountView discount, String currency, Instant enrolledAt, java.util.List<String> tags,
+                      String externalId) {
         /**
          * The view without personal data: what enrolment answers, because that answer is stored for replays and
          * PII may live only in the profile item. The caller sent the profile; GET /v1/members/{id} shows it.
          */
         MemberView withoutProfile() {
             return new MemberView(memberId, programId, kind, status, null, consents, card, balance, tier, discountBp,
-                    rollingSpend, discount, currency, enrolledAt);
+                    rollingSpend, discount, currency, enrolledAt, tags, null);
+        }
+
+        MemberView with(java.util.List<String> newTags, String newExternalId) {
+            return new MemberView(memberId, programId, kind, status, profile, consents, card, balance, tier, discountBp,
+                    rollingSpend, discount, currency, enrolledAt, newTags == null || newTags.isEmpty() ? null : newTags,
+                    newExternalId);
         }
     }
 
@@ -88,14 +99,18 @@ final class MemberViews {
         long held = Spendable.heldAt(holds, now);
         ProgramRules rules = program.rules();
         var profile = member.profile();
+        // An erased member has no profile and its last card was blocked by the erasure.
+        boolean erased = member.status() == Member.Status.ERASED;
         return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
                 member.status().name().toLowerCase(Locale.ROOT),
-                new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
+                profile == null ? null
+                        : new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
                 new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
-                new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT), cardKind),
+                new CardSummary(member.cardNumber(), (erased ? Card.Status.BLOCKED : Card.Status.ACTIVE).name()
+                        .toLowerCase(Locale.ROOT), cardKind),
                 new BalanceView(Math.max(0, balance.available() - held), held, balance.pending(), balance.expiringSoon(),
                         now.plus(EXPIRING_SOON)),
                 card.state().tier(), card.discountBp(), card.windowSpend(), DiscountView.of(rules.discount(), card),
-                program.currency(), member.enrolledAt());
+                program.currency(), member.enrolledAt(), null, null);
     }
 }

@@ -7,6 +7,8 @@ import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.member.Consents;
+import app.loyalty.shared.domain.member.ContactHasher;
+import app.loyalty.shared.store.MemberContacts;
 import app.loyalty.shared.domain.member.Member;
 import app.loyalty.shared.domain.member.MemberKind;
 import app.loyalty.shared.domain.member.MemberProfile;
@@ -41,17 +43,23 @@ final class Membership {
     private final ProgramCache programs;
     private final IdempotentWriter writer;
     private final MemberViews views;
+    private final MemberContacts contacts;
     private final Clock clock;
 
-    Membership(AppContext context) {
+    Membership(AppContext context, ContactHasher hasher) {
         this.clock = context.clock();
         this.members = new MemberRepository(context.dynamo(), context.tableName());
+        this.contacts = new MemberContacts(context.dynamo(), context.tableName(), hasher);
         this.programs = new ProgramCache(new ProgramRepository(context.dynamo(), context.tableName()), clock);
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
         this.views = new MemberViews(clock);
     }
 
-    record EnrolRequest(MemberProfile profile, ConsentsBody consents, String kind, String cardKind) {
+    /** {@code externalId}: the enrolling merchant's own customer id for the member, unique per merchant. */
+    record EnrolRequest(MemberProfile profile, ConsentsBody consents, String kind, String cardKind, String externalId) {
+        EnrolRequest {
+            externalId = MemberCrm.requireExternalId(externalId);
+        }
     }
 
     /** Consents as sent: a channel left out (or null) has no consent. */
@@ -92,7 +100,13 @@ final class Membership {
             throw ApiException.validation("profile is required");
         }
         MemberKind kind = parseKind(body.kind());
+        List<MemberContacts.Claim> claims = claimsOf(body.profile(), caller, body.externalId());
+        int[] attempts = {0};
         return writer.execute(request, () -> {
+            if (attempts[0]++ > 0) {
+                // Write first: only after a failed transaction is it worth asking whether a contact is taken.
+                refuseTakenClaims(claims, null);
+            }
             Instant now = clock.instant();
             try {
                 body.profile().requirePlausibleBirthDate(LocalDate.ofInstant(now, ZoneOffset.UTC));
@@ -116,9 +130,15 @@ final class Membership {
                             "memberId", member.memberId(), "merchantId", caller.merchantId(),
                             "cardNumber", card.cardNumber(), "cardKind", cardKind, "reason", "enrolment")));
             DiscountCard.Evaluation discountCard = DiscountCard.evaluate(program.rules(), null, Map.of(), cardKind, now);
+            List<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items = new java.util.ArrayList<>();
+            items.add(members.enrol(member, cardKind, body.externalId() == null ? Map.of()
+                    : Map.of(MemberRepository.EXTERNAL_IDS, software.amazon.awssdk.services.dynamodb.model.AttributeValue
+                            .fromM(Map.of(caller.merchantId(), app.loyalty.shared.store.Attr.s(body.externalId()))))));
+            items.add(members.issueCard(card));
+            claims.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), program.programId(), now)));
             return new IdempotentWriter.Write(201,
                     views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
-                    List.of(members.enrol(member, cardKind), members.issueCard(card)), events);
+                    items, events);
         });
     }
 
@@ -132,7 +152,8 @@ final class Membership {
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard));
+                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard)
+                .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), request.caller().merchantId())));
     }
 
     /**
@@ -172,6 +193,36 @@ final class Membership {
                             members.switchCard(previous.memberId(), previous.cardNumber(), replacement.cardNumber(), kind)),
                     events);
         });
+    }
+
+    /** The uniqueness items enrolment claims: the phone and email in the program, the externalId at the merchant. */
+    private List<MemberContacts.Claim> claimsOf(MemberProfile profile, Caller caller, String externalId) {
+        List<MemberContacts.Claim> claims = new java.util.ArrayList<>();
+        if (profile.phone() != null) {
+            claims.add(contacts.contact(ContactHasher.Kind.PHONE, caller.programId(), profile.phone()));
+        }
+        if (profile.email() != null) {
+            claims.add(contacts.contact(ContactHasher.Kind.EMAIL, caller.programId(), profile.email()));
+        }
+        if (externalId != null) {
+            claims.add(contacts.externalId(caller.merchantId(), externalId));
+        }
+        return claims;
+    }
+
+    /**
+     * 409 member-exists naming the member that holds one of {@code claims} (other than {@code self}). Every merchant
+     * of the program may read the program's members (GET /v1/members/{id}), so the id tells it nothing it could not
+     * look up; uniqueness is per program, so the member is always in the caller's program.
+     */
+    void refuseTakenClaims(List<MemberContacts.Claim> claims, String self) {
+        for (MemberContacts.Claim claim : claims) {
+            var owner = contacts.owner(claim).filter(id -> !id.equals(self));
+            if (owner.isPresent()) {
+                throw new ApiException(ProblemType.MEMBER_EXISTS, "A member with this " + claim.kind().field()
+                        + " is already enrolled in the program", Map.of("memberId", owner.get(), "matchedOn", claim.kind().field()));
+            }
+        }
     }
 
     /** The card in the caller's program, active or blocked; a malformed number is a 400, a foreign one a 404. */

@@ -91,6 +91,11 @@ final class Notifier {
             return new Result(Map.of());
         }
         Member member = state.get().member();
+        if (member.status() == Member.Status.ERASED) {
+            // Erased on request: no contact is left to write to, and none may be looked for (docs/members.md).
+            logLine("member-erased", Map.of("eventId", event.eventId()));
+            return new Result(Map.of());
+        }
         NotificationSettings programSettings = settings.cached(event.programId());
         String language = programSettings.languageFor(member.profile().preferences().get(Language.PREFERENCE));
         Instant now = context.clock().instant();

@@ -154,6 +154,7 @@ final class Purchases {
                     .filter(s -> s.member().programId().equals(caller.programId()))
                     .orElseThrow(() -> ApiException.notFound("Member " + memberId));
             profile = state.profileItem();
+            refuseErased(profile, memberId);
             lotItems = state.lotItems();
             kind = state.member().kind();
         } else {
@@ -161,6 +162,7 @@ final class Purchases {
                     .filter(r -> Attr.string(r.profile(), "programId").equals(caller.programId()))
                     .orElseThrow(() -> ApiException.notFound("Member " + memberId));
             profile = read.profile();
+            refuseErased(profile, memberId);
             lotItems = read.lotItems();
             kind = read.member().kind();
             facts = CheckoutReader.facts(read, program, body.promoCode(), caller.merchantId(), body.orderId(), now,
@@ -419,5 +421,16 @@ final class Purchases {
 
     private String resolveMember(Caller caller, PurchaseRequest body) {
         return new CheckoutMembers(members).memberIdFor(caller, body.memberId(), body.cardNumber());
+    }
+
+    /**
+     * A member erased on request (docs/members.md) earns no more: its cards are blocked (409 card-blocked), and a
+     * purchase naming its member id is refused too, with nothing written.
+     */
+    private static void refuseErased(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile,
+                                     String memberId) {
+        if (app.loyalty.shared.domain.member.Member.Status.ERASED.name().equals(Attr.string(profile, "status"))) {
+            throw new ApiException(ProblemType.MEMBER_ERASED, "Member " + memberId + " was erased on request and earns no more");
+        }
     }
 }
