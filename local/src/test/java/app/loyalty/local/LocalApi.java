@@ -78,6 +78,20 @@ final class LocalApi {
         return send(request, "POST", path, new String(jsonBody, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** A request of any method (PUT, PATCH ...) with a JSON body. */
+    Response send(String method, String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request, method, path, jsonBody);
+    }
+
     /** The events recorded at /_local/events. */
     JsonNode events() {
         return get("/_local/events", null).json();
