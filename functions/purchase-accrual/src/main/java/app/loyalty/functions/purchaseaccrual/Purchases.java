@@ -56,6 +56,7 @@ import app.loyalty.shared.store.OrderRepository.Order;
 import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.PurchaseVelocity;
 import app.loyalty.shared.store.InactivityIndex;
 import app.loyalty.shared.store.UpdateExpression;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -176,6 +177,8 @@ final class Purchases {
             refuseRefusedPromoCode(quote, body.promoCode());
         }
 
+        int purchasesPerHour = program.rules().velocity().maxPurchasesPerMemberPerHour();
+        PurchaseVelocity.requireBelowLimit(profile, now, purchasesPerHour);
         EarnRules rules = EarnRules.of(program);
         long amountDue = quote == null ? amount : quote.amountDue();
         long earnedToday = MemberStats.pointsOnDay(profile, MemberStats.dayOf(purchasedAt));
@@ -244,6 +247,7 @@ final class Purchases {
                 DiscountCard.Reason.PURCHASE, memberId, program.programId());
         Balance balance = MemberFigures.apply(profileUpdate, profile, change, now).balanceAt(now, EXPIRING_SOON);
         InactivityIndex.recordPurchase(profileUpdate, memberId, program.rules(), now);
+        PurchaseVelocity.recordPurchase(profileUpdate, profile, now, purchasesPerHour);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
 
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";
