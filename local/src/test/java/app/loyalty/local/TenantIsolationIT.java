@@ -104,6 +104,19 @@ class TenantIsolationIT {
                     "/v1/programs/" + ids.programId() + "/notification-settings", null, 403)),
             Map.entry("PUT /v1/programs/{programId}/notification-settings", ids -> new Case("PUT",
                     "/v1/programs/" + ids.programId() + "/notification-settings", "{}", 403)),
+            Map.entry("POST /v1/programs/{programId}/campaigns", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/campaigns", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/campaigns", ids -> new Case("GET", "/v1/programs/" + ids.programId() + "/campaigns", null, 403)),
+            Map.entry("POST /v1/programs/{programId}/campaigns/dry-run", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/campaigns/dry-run", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/campaigns/{campaignId}", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/campaigns/cmp_00000000000000000000", null, 403)),
+            Map.entry("POST /v1/programs/{programId}/campaigns/{campaignId}/cancel", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/campaigns/cmp_00000000000000000000/cancel", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/auto-campaigns", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/auto-campaigns", null, 403)),
+            Map.entry("PUT /v1/programs/{programId}/auto-campaigns", ids -> new Case("PUT",
+                    "/v1/programs/" + ids.programId() + "/auto-campaigns", "{}", 403)),
             // Unknown paths (the $default route) answer route-not-found whatever ids they carry.
             Map.entry("$default", ids -> new Case("GET", "/v1/members/" + ids.memberId() + "/secrets", null, 404)));
 

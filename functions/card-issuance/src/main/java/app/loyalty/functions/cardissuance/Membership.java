@@ -22,6 +22,7 @@ import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.RedemptionStore;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 
@@ -116,7 +117,7 @@ final class Membership {
                             "cardNumber", card.cardNumber(), "cardKind", cardKind, "reason", "enrolment")));
             DiscountCard.Evaluation discountCard = DiscountCard.evaluate(program.rules(), null, Map.of(), cardKind, now);
             return new IdempotentWriter.Write(201,
-                    views.view(member, program, PointsFigures.ZERO, cardKind, discountCard).withoutProfile(),
+                    views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
                     List.of(members.enrol(member, cardKind), members.issueCard(card)), events);
         });
     }
@@ -131,7 +132,7 @@ final class Membership {
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                CardLevels.cardKind(state.profileItem()), discountCard));
+                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard));
     }
 
     /**
