@@ -47,7 +47,9 @@ public final class BenchData {
             new ProgramRules.Earn(1, 100, Set.of("gift-cards", "tobacco"), Set.of("DEPOSIT-BOTTLE"),
                     Map.of("apparel", 15_000, "electronics", 5_000, "own-brand", 20_000), 0, null, null),
             new ProgramRules.Earn(2, 100, Set.of("gift-cards"), Set.of(), Map.of(), 0, null, null),
-            14, new ProgramRules.Expiry(ProgramRules.Expiry.Policy.DAYS_AFTER_EARNING, 365), null, null);
+            14, new ProgramRules.Expiry(ProgramRules.Expiry.Policy.DAYS_AFTER_EARNING, 365), null, null)
+            // Benchmarks post thousands of purchases per member and hour: the velocity limit must not refuse them.
+            .withVelocity(new ProgramRules.Velocity(ProgramRules.Velocity.MAX_PURCHASES_PER_MEMBER_PER_HOUR));
 
     public static final Program PROGRAM = new Program(PROGRAM_ID, "Bench program", "EUR", RULES,
             Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"), 0);

@@ -80,12 +80,21 @@ final class LocalApi {
 
     /** A PATCH with a JSON body and an Idempotency-Key, as PATCH /v1/members/{memberId} takes them. */
     Response patch(String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        return send("PATCH", path, bearerKey, idempotencyKey, jsonBody);
+    }
+
+    /** A request of any method (PUT, PATCH ...) with a JSON body. */
+    Response send(String method, String path, String bearerKey, String idempotencyKey, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + bearerKey)
-                .header("Idempotency-Key", idempotencyKey)
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(jsonBody));
-        return send(request, "PATCH", path, jsonBody);
+                .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request, method, path, jsonBody);
     }
 
     /** The events recorded at /_local/events. */

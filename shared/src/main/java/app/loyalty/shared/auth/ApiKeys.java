@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +27,13 @@ import java.util.regex.Pattern;
  * backup never yields a usable key. A merchant key is shown once, when its merchant is registered.
  * <p>
  * Item: {@code PK = APIKEY#<sha256hex>}, {@code SK = APIKEY}, {@code role = MERCHANT}, {@code merchantId},
- * {@code programId}, {@code createdAt} (ISO instant).
+ * {@code programId}, {@code createdAt} (ISO instant); after a rotation {@code expiresAt} (the end of the old key's
+ * grace period), after a revocation {@code revokedAt}. A key is valid while it has no {@code revokedAt} and
+ * {@code expiresAt} (if any) is still ahead: the instant itself is already expired.
+ * <p>
+ * Revocation reaches callers within {@value #AUTHORIZER_CACHE_SECONDS} s: API Gateway caches the authorizer's answer
+ * per Authorization header for that long (template.yaml {@code ReauthorizeEvery}, held equal to this constant by
+ * a template test), so a revoked key keeps working until its cached "allowed" ages out, and no longer.
  * <p>
  * The operator key is not in the table: its SHA-256 hex is configuration ({@value #OPERATOR_KEY_SHA256}),
  * so the operator exists before any item does and can be rotated by redeploying.
@@ -48,6 +55,18 @@ public final class ApiKeys {
     public static final String ATTR_MERCHANT_ID = "merchantId";
     public static final String ATTR_PROGRAM_ID = "programId";
     public static final String ATTR_CREATED_AT = "createdAt";
+    public static final String ATTR_EXPIRES_AT = "expiresAt";
+    public static final String ATTR_REVOKED_AT = "revokedAt";
+
+    /**
+     * How long API Gateway caches an authorizer decision (template.yaml {@code ReauthorizeEvery}): the longest a
+     * revoked key, or an old key past its grace period, can still be served.
+     */
+    public static final int AUTHORIZER_CACHE_SECONDS = 300;
+    /** How long the old key keeps working after a rotation unless the operator asks for another period. */
+    public static final java.time.Duration DEFAULT_ROTATION_GRACE = java.time.Duration.ofHours(24);
+    /** The longest grace period a rotation may give the old key: a leaked key must not live on for months. */
+    public static final java.time.Duration MAX_ROTATION_GRACE = java.time.Duration.ofDays(7);
 
     private static final int KEY_BYTES = 32;
     /** lk_ + 32 bytes in unpadded base64url (43 characters): anything else cannot be a merchant key. */
@@ -106,11 +125,43 @@ public final class ApiKeys {
     }
 
     /**
-     * The merchant a presented key belongs to, by one GetItem on its hash; empty for anything that is not a
-     * stored merchant key. Strings that cannot be a merchant key are refused without a read, so garbage
-     * tokens cost no DynamoDB capacity.
+     * Ends a key's validity at {@code expiresAt} (a rotated-out key at the end of its grace period). Conditioned on
+     * the key existing and not being revoked, so a rotation never revives a revoked key nor creates a key item.
      */
-    public static Optional<Caller> lookup(DynamoDbClient dynamo, String tableName, String presentedKey) {
+    public static TransactWriteItem expireAt(String tableName, String keyHash, Instant expiresAt) {
+        requireHash(keyHash);
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(Attr.key(partitionKey(keyHash), SORT_KEY))
+                .updateExpression("SET #expiresAt = :expiresAt")
+                .conditionExpression("attribute_exists(PK) AND attribute_not_exists(#revokedAt)")
+                .expressionAttributeNames(Map.of("#expiresAt", ATTR_EXPIRES_AT, "#revokedAt", ATTR_REVOKED_AT))
+                .expressionAttributeValues(Map.of(":expiresAt", Attr.s(expiresAt.toString())))
+                .build()).build();
+    }
+
+    /**
+     * Revokes a key at once (the authorizer refuses it from {@code revokedAt} on; callers holding a cached
+     * decision within {@value #AUTHORIZER_CACHE_SECONDS} s). Conditioned on the key existing, so it never creates one.
+     */
+    public static TransactWriteItem revoke(String tableName, String keyHash, Instant revokedAt) {
+        requireHash(keyHash);
+        return TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(Attr.key(partitionKey(keyHash), SORT_KEY))
+                .updateExpression("SET #revokedAt = if_not_exists(#revokedAt, :revokedAt)")
+                .conditionExpression("attribute_exists(PK)")
+                .expressionAttributeNames(Map.of("#revokedAt", ATTR_REVOKED_AT))
+                .expressionAttributeValues(Map.of(":revokedAt", Attr.s(revokedAt.toString())))
+                .build()).build();
+    }
+
+    /**
+     * The merchant a presented key belongs to, by one GetItem on its hash; empty for anything that is not a
+     * stored merchant key valid at {@code now} (revoked, or past the end of a rotation's grace period). Strings
+     * that cannot be a merchant key are refused without a read, so garbage tokens cost no DynamoDB capacity.
+     */
+    public static Optional<Caller> lookup(DynamoDbClient dynamo, String tableName, String presentedKey, Instant now) {
         if (presentedKey == null || !MERCHANT_KEY_FORMAT.matcher(presentedKey).matches()) {
             return Optional.empty();
         }
@@ -121,10 +172,19 @@ public final class ApiKeys {
                 .consistentRead(true)
                 .build()).item();
         if (item == null || item.isEmpty()
-                || !Caller.Role.MERCHANT.name().equals(Attr.optionalString(item, ATTR_ROLE).orElse(null))) {
+                || !Caller.Role.MERCHANT.name().equals(Attr.optionalString(item, ATTR_ROLE).orElse(null))
+                || !validAt(item, now)) {
             return Optional.empty();
         }
         return Optional.of(Caller.merchant(Attr.string(item, ATTR_MERCHANT_ID), Attr.string(item, ATTR_PROGRAM_ID)));
+    }
+
+    /** Not revoked, and not past the end of a rotation's grace period (the boundary instant is expired). */
+    static boolean validAt(Map<String, AttributeValue> item, Instant now) {
+        if (item.containsKey(ATTR_REVOKED_AT)) {
+            return false;
+        }
+        return Attr.optionalString(item, ATTR_EXPIRES_AT).map(Instant::parse).map(now::isBefore).orElse(true);
     }
 
     /**

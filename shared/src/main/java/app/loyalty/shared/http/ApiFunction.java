@@ -141,6 +141,10 @@ public abstract class ApiFunction implements RequestStreamHandler, Resource {
             response = dispatch(request);
         } catch (ApiException e) {
             response = ApiResponse.problem(e.type(), e.getMessage(), request.requestId(), e.extensions());
+            // A 429 of a velocity limit says when to come back, as HTTP clients and SDK retry policies expect.
+            if (e.extensions().get("retryAfterSeconds") instanceof Number seconds) {
+                response = response.withHeader("Retry-After", Long.toString(seconds.longValue()));
+            }
         } catch (RuntimeException e) {
             unexpected = e;
             response = ApiResponse.problem(ProblemType.INTERNAL, "Something went wrong; quote this request id to support",

@@ -21,6 +21,7 @@ public enum ProblemType {
     POINTS_PAYMENT_NOT_COVERED(422, "points-payment-not-covered", "The points payment is not covered"),
     PROMO_CODE_REFUSED(422, "promo-code-refused", "The promo code does not apply to this purchase"),
     INSUFFICIENT_POINTS(422, "insufficient-points", "The member has fewer points available than the request takes"),
+    TOO_MANY_REQUESTS(429, "too-many-requests", "A velocity limit of the program was reached; retry after Retry-After seconds"),
     INTERNAL(500, "internal", "Internal error");
 
     public static final String BASE_URI = "https://api.loyalty.example/problems/";

@@ -64,6 +64,34 @@ public final class ProgramRepository {
                 .build()).build();
     }
 
+    /** The merchant item's key: in its program's partition. */
+    public static Map<String, AttributeValue> merchantKey(String programId, String merchantId) {
+        return Attr.key("PROGRAM#" + programId, "MERCHANT#" + merchantId);
+    }
+
+    /** The merchant item as stored (with its key hashes), empty when the program has no such merchant. */
+    public Optional<Map<String, AttributeValue>> findMerchantItem(String programId, String merchantId) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
+                .tableName(tableName).key(merchantKey(programId, merchantId)).consistentRead(true).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    /**
+     * The merchant with the hash of its current API key ({@code apiKeyHash}), so the key can later be rotated and
+     * revoked: keys are stored by hash alone and are otherwise unreachable from their merchant.
+     */
+    public TransactWriteItem addMerchant(Merchant merchant, String apiKeyHash) {
+        TransactWriteItem put = addMerchant(merchant);
+        Map<String, AttributeValue> item = new HashMap<>(put.put().item());
+        item.put(MERCHANT_API_KEY_HASH, Attr.s(apiKeyHash));
+        return TransactWriteItem.builder().put(put.put().toBuilder().item(item).build()).build();
+    }
+
+    /** Merchant attribute: SHA-256 hex of the merchant's current key (absent after a revocation). */
+    public static final String MERCHANT_API_KEY_HASH = "apiKeyHash";
+    /** Merchant attribute: SHA-256 hex of the key rotated out last, valid until its grace period ends. */
+    public static final String MERCHANT_PREVIOUS_API_KEY_HASH = "previousApiKeyHash";
+
     public TransactWriteItem addMerchant(Merchant merchant) {
         Map<String, AttributeValue> item = new HashMap<>(
                 Attr.key("PROGRAM#" + merchant.programId(), "MERCHANT#" + merchant.merchantId()));

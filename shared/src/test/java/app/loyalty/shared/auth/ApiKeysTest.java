@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ApiKeysTest {
     private static final String TABLE = "loyalty-test";
+    private static final Instant NOW = Instant.parse("2026-11-23T09:00:00Z");
 
     @Test
     void generate_returnsPrefixedBase64UrlOf32RandomBytes() {
@@ -39,7 +40,7 @@ class ApiKeysTest {
 
         assertThat(key).matches("lko_[A-Za-z0-9_-]{43}");
         assertThat(java.util.Base64.getUrlDecoder().decode(key.substring(4))).hasSize(32);
-        assertThat(ApiKeys.lookup(dynamo, TABLE, key)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, NOW)).isEmpty();
         assertThat(dynamo.requests).isEmpty();
     }
 
@@ -89,7 +90,7 @@ class ApiKeysTest {
         StubDynamo dynamo = new StubDynamo();
         dynamo.store(ApiKeys.put(TABLE, ApiKeys.hash(key), "m-1", "p-1", Instant.EPOCH).put().item());
 
-        assertThat(ApiKeys.lookup(dynamo, TABLE, key)).contains(Caller.merchant("m-1", "p-1"));
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, NOW)).contains(Caller.merchant("m-1", "p-1"));
         assertThat(dynamo.requests).singleElement().satisfies(request -> {
             assertThat(request.tableName()).isEqualTo(TABLE);
             assertThat(request.key()).isEqualTo(Attr.key("APIKEY#" + ApiKeys.hash(key), "APIKEY"));
@@ -102,7 +103,7 @@ class ApiKeysTest {
         StubDynamo dynamo = new StubDynamo();
         dynamo.store(ApiKeys.put(TABLE, ApiKeys.hash(ApiKeys.generate()), "m-1", "p-1", Instant.EPOCH).put().item());
 
-        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.generate())).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.generate(), NOW)).isEmpty();
     }
 
     @Test
@@ -114,18 +115,44 @@ class ApiKeysTest {
         StubDynamo dynamo = new StubDynamo();
         dynamo.store(item);
 
-        assertThat(ApiKeys.lookup(dynamo, TABLE, key)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, NOW)).isEmpty();
+    }
+
+    @Test
+    void lookup_refusesARevokedKey_fromTheMomentOfRevocation() {
+        String key = ApiKeys.generate();
+        Map<String, AttributeValue> item = new HashMap<>(
+                ApiKeys.put(TABLE, ApiKeys.hash(key), "m-1", "p-1", Instant.EPOCH).put().item());
+        item.put(ApiKeys.ATTR_REVOKED_AT, Attr.s(NOW.toString()));
+        StubDynamo dynamo = new StubDynamo();
+        dynamo.store(item);
+
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, NOW)).isEmpty();
+    }
+
+    @Test
+    void lookup_acceptsARotatedOutKeyUntilItsGraceEnds_andRefusesItAtTheEndInstant() {
+        String key = ApiKeys.generate();
+        Instant graceEnds = NOW.plus(ApiKeys.DEFAULT_ROTATION_GRACE);
+        Map<String, AttributeValue> item = new HashMap<>(
+                ApiKeys.put(TABLE, ApiKeys.hash(key), "m-1", "p-1", Instant.EPOCH).put().item());
+        item.put(ApiKeys.ATTR_EXPIRES_AT, Attr.s(graceEnds.toString()));
+        StubDynamo dynamo = new StubDynamo();
+        dynamo.store(item);
+
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, graceEnds.minusMillis(1))).contains(Caller.merchant("m-1", "p-1"));
+        assertThat(ApiKeys.lookup(dynamo, TABLE, key, graceEnds)).isEmpty();
     }
 
     @Test
     void lookup_refusesMalformedKeysWithoutReadingTheTable() {
         StubDynamo dynamo = new StubDynamo();
 
-        assertThat(ApiKeys.lookup(dynamo, TABLE, null)).isEmpty();
-        assertThat(ApiKeys.lookup(dynamo, TABLE, "")).isEmpty();
-        assertThat(ApiKeys.lookup(dynamo, TABLE, "lk_short")).isEmpty();
-        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.generate() + "x")).isEmpty();
-        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.hash("anything"))).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, null, NOW)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, "", NOW)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, "lk_short", NOW)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.generate() + "x", NOW)).isEmpty();
+        assertThat(ApiKeys.lookup(dynamo, TABLE, ApiKeys.hash("anything"), NOW)).isEmpty();
         assertThat(dynamo.requests).isEmpty();
     }
 

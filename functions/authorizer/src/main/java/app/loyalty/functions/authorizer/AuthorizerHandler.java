@@ -29,7 +29,9 @@ import org.crac.Resource;
  * {@code requestContext.authorizer.lambda} and is the only source of the caller's merchant and program.
  * <p>
  * Answers {@code {"isAuthorized": false}} for a missing, malformed or unknown key (API Gateway then answers 403);
- * a failed table read propagates, so API Gateway answers 500 rather than denying a valid key.
+ * a failed table read propagates, so API Gateway answers 500 rather than denying a valid key. A revoked key, or a
+ * rotated-out key whose grace period has ended on the injected clock, is refused at once by this handler; API
+ * Gateway may still serve a cached "allowed" for it for up to {@link ApiKeys#AUTHORIZER_CACHE_SECONDS} s.
  */
 public final class AuthorizerHandler implements RequestStreamHandler, Resource {
     private static final String BEARER = "bearer ";
@@ -107,7 +109,7 @@ public final class AuthorizerHandler implements RequestStreamHandler, Resource {
         if (ApiKeys.isOperatorKey(key, operatorKeySha256)) {
             return Optional.of(Caller.operator());
         }
-        return ApiKeys.lookup(app.dynamo(), app.tableName(), key);
+        return ApiKeys.lookup(app.dynamo(), app.tableName(), key, app.clock().instant());
     }
 
     /**

@@ -32,13 +32,14 @@ class AuthorizerHandlerTest {
     private static final String PAYLOAD_KEY = "lk_d6wihNZy9lGHopcIuonGmwKqNaIlaTMLgU4gEe9QLq8";
     private static final String OPERATOR_KEY = "operator-key-for-tests";
 
+    private final MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
     private AppContext app;
     private ByteArrayOutputStream logged;
     private AuthorizerHandler handler;
 
     @BeforeEach
     void setUp() {
-        app = TestContexts.appContext(MutableClock.at("2026-11-23T09:00:00Z"));
+        app = TestContexts.appContext(clock);
         logged = new ByteArrayOutputStream();
         handler = new AuthorizerHandler(app, ApiKeys.hash(OPERATOR_KEY),
                 new RequestLog(new PrintStream(logged, true, StandardCharsets.UTF_8)));
@@ -89,6 +90,87 @@ class AuthorizerHandlerTest {
         storeMerchantKey(ApiKeys.generate(), "m-acme", "p-coffee");
 
         assertThat(handler.handleRequest(event, null)).isEqualTo(Map.of("isAuthorized", false));
+    }
+
+    @ParameterizedTest
+    @Event(value = "authorizer/request.json", type = APIGatewayV2CustomAuthorizerEvent.class)
+    void handleRequest_deniesARevokedKey_atOnce(APIGatewayV2CustomAuthorizerEvent event) {
+        storeMerchantKey(PAYLOAD_KEY, "m-acme", "p-coffee");
+        assertThat(handler.handleRequest(event, null)).containsEntry("isAuthorized", true);
+
+        revoke(PAYLOAD_KEY);
+
+        assertThat(handler.handleRequest(event, null)).isEqualTo(Map.of("isAuthorized", false));
+    }
+
+    @ParameterizedTest
+    @Event(value = "authorizer/request.json", type = APIGatewayV2CustomAuthorizerEvent.class)
+    void handleRequest_acceptsARotatedOutKeyDuringItsGrace_andDeniesItFromTheEndOfTheGraceOn(
+            APIGatewayV2CustomAuthorizerEvent event) {
+        storeMerchantKey(PAYLOAD_KEY, "m-acme", "p-coffee");
+        Instant graceEnds = clock.instant().plus(ApiKeys.DEFAULT_ROTATION_GRACE);
+        app.dynamo().transactWriteItems(TransactWriteItemsRequest.builder()
+                .transactItems(ApiKeys.expireAt(app.tableName(), ApiKeys.hash(PAYLOAD_KEY), graceEnds)).build());
+
+        clock.set(graceEnds.minusSeconds(1));
+        assertThat(handler.handleRequest(event, null)).containsEntry("isAuthorized", true);
+        clock.set(graceEnds);
+        assertThat(handler.handleRequest(event, null)).isEqualTo(Map.of("isAuthorized", false));
+    }
+
+    /**
+     * Revocation as callers see it through API Gateway, which caches each decision per Authorization header for
+     * ReauthorizeEvery = {@link ApiKeys#AUTHORIZER_CACHE_SECONDS} (a template test holds the two equal): the revoked
+     * key is still served from a decision cached before the revocation, and refused once that entry is older than
+     * the TTL. {@link GatewayCache} is API Gateway's cache on the test clock.
+     */
+    @ParameterizedTest
+    @Event(value = "authorizer/request.json", type = APIGatewayV2CustomAuthorizerEvent.class)
+    void revokedKey_isRefused_onceTheGatewaysCachedDecisionIsOlderThanTheCacheTtl(APIGatewayV2CustomAuthorizerEvent event) {
+        storeMerchantKey(PAYLOAD_KEY, "m-acme", "p-coffee");
+        GatewayCache gateway = new GatewayCache(handler, clock, ApiKeys.AUTHORIZER_CACHE_SECONDS);
+        assertThat(gateway.authorize(event)).isTrue();
+        Instant cachedAt = clock.instant();
+
+        revoke(PAYLOAD_KEY);
+
+        clock.set(cachedAt.plusSeconds(ApiKeys.AUTHORIZER_CACHE_SECONDS - 1));
+        assertThat(gateway.authorize(event)).as("still served from the cached decision").isTrue();
+        clock.set(cachedAt.plusSeconds(ApiKeys.AUTHORIZER_CACHE_SECONDS));
+        assertThat(gateway.authorize(event)).as("cache entry expired: the authorizer is asked again").isFalse();
+        assertThat(gateway.invocations).isEqualTo(2);
+    }
+
+    /** API Gateway's authorizer cache: one decision per identity (the Authorization header) for ttlSeconds. */
+    private static final class GatewayCache {
+        private final AuthorizerHandler authorizer;
+        private final MutableClock clock;
+        private final int ttlSeconds;
+        private final Map<String, Map.Entry<Instant, Boolean>> decisions = new HashMap<>();
+        int invocations;
+
+        GatewayCache(AuthorizerHandler authorizer, MutableClock clock, int ttlSeconds) {
+            this.authorizer = authorizer;
+            this.clock = clock;
+            this.ttlSeconds = ttlSeconds;
+        }
+
+        boolean authorize(APIGatewayV2CustomAuthorizerEvent event) {
+            String identity = event.getHeaders().get("authorization");
+            Map.Entry<Instant, Boolean> cached = decisions.get(identity);
+            if (cached != null && clock.instant().isBefore(cached.getKey().plusSeconds(ttlSeconds))) {
+                return cached.getValue();
+            }
+            invocations++;
+            boolean allowed = Boolean.TRUE.equals(authorizer.handleRequest(event, null).get("isAuthorized"));
+            decisions.put(identity, Map.entry(clock.instant(), allowed));
+            return allowed;
+        }
+    }
+
+    private void revoke(String key) {
+        app.dynamo().transactWriteItems(TransactWriteItemsRequest.builder()
+                .transactItems(ApiKeys.revoke(app.tableName(), ApiKeys.hash(key), clock.instant())).build());
     }
 
     @ParameterizedTest

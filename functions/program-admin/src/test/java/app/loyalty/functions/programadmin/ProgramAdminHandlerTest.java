@@ -139,7 +139,7 @@ class ProgramAdminHandlerTest {
 
         String apiKey = created.get("apiKey").asText();
         assertThat(apiKey).startsWith("lk_");
-        assertThat(ApiKeys.lookup(context.dynamo(), context.tableName(), apiKey))
+        assertThat(ApiKeys.lookup(context.dynamo(), context.tableName(), apiKey, clock.instant()))
                 .contains(Caller.merchant(created.get("merchantId").asText(), programId));
         assertThat(replay.get("merchantId")).isEqualTo(created.get("merchantId"));
         assertThat(replay.has("apiKey")).isFalse();

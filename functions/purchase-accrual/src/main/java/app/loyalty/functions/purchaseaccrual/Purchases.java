@@ -55,6 +55,7 @@ import app.loyalty.shared.store.OrderRepository.Order;
 import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
+import app.loyalty.shared.store.PurchaseVelocity;
 import app.loyalty.shared.store.InactivityIndex;
 import app.loyalty.shared.store.LevelFallIndex;
 import app.loyalty.shared.store.UpdateExpression;
@@ -178,6 +179,8 @@ final class Purchases {
             refuseRefusedPromoCode(quote, body.promoCode());
         }
 
+        int purchasesPerHour = program.rules().velocity().maxPurchasesPerMemberPerHour();
+        PurchaseVelocity.requireBelowLimit(profile, now, purchasesPerHour);
         EarnRules rules = EarnRules.of(program);
         long amountDue = quote == null ? amount : quote.amountDue();
         long earnedToday = MemberStats.pointsOnDay(profile, MemberStats.dayOf(purchasedAt));
@@ -248,6 +251,7 @@ final class Purchases {
         InactivityIndex.recordPurchase(profileUpdate, memberId, program.rules(), now);
         // The day the daily job next looks at this member's level (warning, then fall): same update, no extra call.
         LevelFallIndex.record(profileUpdate, profile, memberId, program.rules(), spendByDay, now);
+        PurchaseVelocity.recordPurchase(profileUpdate, profile, now, purchasesPerHour);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
 
         String status = lot == null ? "none" : lot.isPendingAt(now) ? "pending" : "available";

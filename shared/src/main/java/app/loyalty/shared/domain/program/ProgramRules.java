@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  */
 public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
                            Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
-                           StaffDiscount staff, Stacking stacking, Redemption redemption, String timeZone) {
+                           StaffDiscount staff, Stacking stacking, Redemption redemption, String timeZone,
+                           Velocity velocity) {
 
     /** Fields left out of a JSON body take these defaults (openapi.yaml lists them). */
     public static final int DEFAULT_PENDING_DAYS = 14;
@@ -46,12 +47,18 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     /** The program's time zone when none is set. */
     public static final String DEFAULT_TIME_ZONE = "UTC";
 
-    /** Rules in the default time zone (UTC), as before programs had one. */
+    /** Rules in the default time zone (UTC) with the default velocity limits ({@link Velocity#DEFAULT}). */
     public ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expiry expiry, Discount discount, List<Tier> tiers,
                         Cashback cashback, List<Promotion> promotions, List<RewardPool> rewardPools,
                         StaffDiscount staff, Stacking stacking, Redemption redemption) {
         this(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools, staff, stacking,
-                redemption, null);
+                redemption, null, null);
+    }
+
+    /** The same rules with other velocity limits. */
+    public ProgramRules withVelocity(Velocity limits) {
+        return new ProgramRules(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools,
+                staff, stacking, redemption, timeZone, limits);
     }
 
     public ProgramRules {
@@ -67,6 +74,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
         promotions = boundedUniqueIds("promotions", promotions, MAX_PROMOTIONS, Promotion::id);
         rewardPools = boundedUniqueIds("rewardPools", rewardPools, MAX_REWARD_POOLS, RewardPool::id);
         redemption = redemption == null ? Redemption.DEFAULT : redemption;
+        velocity = velocity == null ? Velocity.DEFAULT : velocity;
         earn = earn == null ? Earn.DEFAULT : earn;
         pendingDays = pendingDays == null ? DEFAULT_PENDING_DAYS : pendingDays;
         expiry = expiry == null ? Expiry.DEFAULT : expiry;
@@ -109,7 +117,7 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     /** These rules in another time zone. */
     public ProgramRules withTimeZone(String zone) {
         return new ProgramRules(earn, staffEarn, pendingDays, expiry, discount, tiers, cashback, promotions, rewardPools,
-                staff, stacking, redemption, zone);
+                staff, stacking, redemption, zone, velocity);
     }
 
     /** The rules for a member of this kind: staff earn under staffEarn when the program sets it. */
@@ -425,6 +433,27 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
 
         public java.time.Duration holdDuration() {
             return java.time.Duration.ofMinutes(holdMinutes);
+        }
+    }
+
+    /**
+     * Velocity limits (docs/security.md, OWASP API4/API6): how many purchases one member may record per clock hour
+     * (UTC), 1..{@value #MAX_PURCHASES_PER_MEMBER_PER_HOUR}, default {@value #DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR}.
+     * A purchase over it is 429 with Retry-After (the start of the next hour); the count is a profile figure updated
+     * under a condition in the purchase's own transaction, so concurrent purchases cannot pass it together.
+     */
+    public record Velocity(Integer maxPurchasesPerMemberPerHour) {
+        public static final int DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR = 120;
+        public static final int MAX_PURCHASES_PER_MEMBER_PER_HOUR = 1_000_000;
+        public static final Velocity DEFAULT = new Velocity(DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR);
+
+        public Velocity {
+            maxPurchasesPerMemberPerHour = maxPurchasesPerMemberPerHour == null
+                    ? DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR : maxPurchasesPerMemberPerHour;
+            if (maxPurchasesPerMemberPerHour < 1 || maxPurchasesPerMemberPerHour > MAX_PURCHASES_PER_MEMBER_PER_HOUR) {
+                throw new IllegalArgumentException("velocity.maxPurchasesPerMemberPerHour must be 1.."
+                        + MAX_PURCHASES_PER_MEMBER_PER_HOUR);
+            }
         }
     }
 }
