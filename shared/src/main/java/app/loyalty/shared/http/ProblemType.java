@@ -7,6 +7,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_MISSING(400, "idempotency-key-missing", "An Idempotency-Key header is required"),
     UNAUTHORIZED(401, "unauthorized", "Missing or unknown API key"),
     FORBIDDEN(403, "forbidden", "This key may not call this operation"),
+    PARTNER_NOT_ALLOWED(403, "partner-not-allowed", "The program's partner agreement does not allow this merchant to do this"),
     NOT_FOUND(404, "not-found", "Not found"),
     ROUTE_NOT_FOUND(404, "route-not-found", "No such route"),
     CONFLICT(409, "conflict", "The request conflicts with the current state"),
@@ -17,6 +18,7 @@ public enum ProblemType {
     IDEMPOTENCY_KEY_REUSED(422, "idempotency-key-reused", "This Idempotency-Key was used with a different request"),
     POINTS_LIMIT_EXCEEDED(422, "points-limit-exceeded", "The request would pass a points limit"),
     POINTS_PAYMENT_NOT_COVERED(422, "points-payment-not-covered", "The points payment is not covered"),
+    MERCHANT_BUDGET_EXHAUSTED(422, "merchant-budget-exhausted", "The merchant's prepaid points budget does not cover the points"),
     PROMO_CODE_REFUSED(422, "promo-code-refused", "The promo code does not apply to this purchase"),
     INTERNAL(500, "internal", "Internal error");
 
