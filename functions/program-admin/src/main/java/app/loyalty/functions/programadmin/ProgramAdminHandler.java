@@ -49,17 +49,19 @@ public final class ProgramAdminHandler extends ApiFunction {
     }
 
     private ProgramAdminHandler(AppContext context, ProgramAdmin admin) {
-        super(Map.of(
-                "POST /v1/programs", Route.operator(admin::createProgram),
-                "GET /v1/programs/{programId}", Route.operator(admin::readProgram),
-                "PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules),
-                "POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant),
-                "POST /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::create),
-                "GET /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::list),
-                "GET /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::read),
-                "PATCH /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::update),
-                "GET /v1/programs/{programId}/reward-pools", Route.operator(admin.rewardPools::list),
-                DEFAULT_ROUTE_KEY, routeNotFound()));
+        super(Map.ofEntries(
+                Map.entry("POST /v1/programs", Route.operator(admin::createProgram)),
+                Map.entry("GET /v1/programs/{programId}", Route.operator(admin::readProgram)),
+                Map.entry("PUT /v1/programs/{programId}/rules", Route.operator(admin::replaceRules)),
+                Map.entry("POST /v1/programs/{programId}/merchants", Route.operator(admin::addMerchant)),
+                Map.entry("POST /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::create)),
+                Map.entry("GET /v1/programs/{programId}/promo-codes", Route.operator(admin.promoCodes::list)),
+                Map.entry("GET /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::read)),
+                Map.entry("PATCH /v1/programs/{programId}/promo-codes/{code}", Route.operator(admin.promoCodes::update)),
+                Map.entry("GET /v1/programs/{programId}/reward-pools", Route.operator(admin.rewardPools::list)),
+                Map.entry("PUT /v1/programs/{programId}/agreement", Route.operator(admin.agreements::replace)),
+                Map.entry("GET /v1/programs/{programId}/agreement", Route.operator(admin.agreements::read)),
+                Map.entry(DEFAULT_ROUTE_KEY, routeNotFound())));
         this.context = context;
     }
 
@@ -118,6 +120,7 @@ public final class ProgramAdminHandler extends ApiFunction {
         private final Clock clock;
         final PromoCodeAdmin promoCodes;
         final RewardPoolAdmin rewardPools;
+        final AgreementAdmin agreements;
 
         ProgramAdmin(AppContext context) {
             this.context = context;
@@ -126,6 +129,7 @@ public final class ProgramAdminHandler extends ApiFunction {
             this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
             this.promoCodes = new PromoCodeAdmin(context, programs, writer);
             this.rewardPools = new RewardPoolAdmin(context, programs);
+            this.agreements = new AgreementAdmin(context, programs, writer);
         }
 
         ApiResponse createProgram(ApiRequest request) {
