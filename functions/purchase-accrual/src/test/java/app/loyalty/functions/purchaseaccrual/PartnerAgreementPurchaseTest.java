@@ -167,6 +167,7 @@ class PartnerAgreementPurchaseTest {
             // The purchase that crossed the mark of 700 issued (300 left): 700 <= issued after < 750.
             assertThat(((Number) event.data().get("remainingPoints")).longValue()).isBetween(251L, 300L);
         });
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(low)).isEmpty();
     }
 
     private static <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {

@@ -162,6 +162,7 @@ class SettlementApiHandlerTest {
             assertThat(event.detailType()).isEqualTo("SettlementClosed");
             assertThat(event.data()).containsEntry("period", "2026-11").containsEntry("cleared", 200);
         });
+        assertThat(app.loyalty.shared.testing.EventSchemas.violations(events)).isEmpty();
     }
 
     private String storedResponse() {
@@ -234,12 +235,14 @@ class SettlementApiHandlerTest {
     }
 
     @Test
-    void monthlyRun_closesLastMonthOfRegisteredPrograms_andARerunSkipsIt() {
+    void monthlyRun_closesLastMonthOfRegisteredPrograms_andARerunSkipsIt() throws java.io.IOException {
         earnAtAAndSpendAtB();
         clock.set(Instant.parse("2026-12-01T03:00:00Z"));
         SettlementHandler run = new SettlementHandler(context, new RequestLog(new PrintStream(new ByteArrayOutputStream())));
 
-        SettlementHandler.Summary first = run.run(null);
+        JsonNode scheduled = app.loyalty.shared.runtime.LambdaJson.MAPPER.readTree(
+                java.nio.file.Path.of("../../events/scheduler/monthly-settlement.json").toFile());
+        SettlementHandler.Summary first = run.run(scheduled);
         SettlementHandler.Summary again = run.run(null);
 
         assertThat(first.period()).isEqualTo("2026-11");
