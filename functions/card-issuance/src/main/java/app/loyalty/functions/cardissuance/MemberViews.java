@@ -29,7 +29,7 @@ final class MemberViews {
     record Profile(String name, String phone, String email, LocalDate birthDate, Map<String, String> preferences) {
     }
 
-    record Consents(boolean sms, boolean email, boolean push) {
+    record Consents(boolean sms, boolean email, boolean push, boolean sharePartners) {
     }
 
     record CardSummary(String cardNumber, String status, String kind) {
@@ -82,7 +82,8 @@ final class MemberViews {
         return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
                 member.status().name().toLowerCase(Locale.ROOT),
                 new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
-                new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
+                new Consents(member.consents().sms(), member.consents().email(), member.consents().push(),
+                        member.consents().sharePartners()),
                 new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT), cardKind),
                 new BalanceView(balance.available(), balance.pending(), balance.expiringSoon(), now.plus(EXPIRING_SOON)),
                 card.state().tier(), card.discountBp(), card.windowSpend(), DiscountView.of(rules.discount(), card),
