@@ -7,6 +7,7 @@ import app.loyalty.local.dynamo.StreamPoller;
 import app.loyalty.local.events.AwsEmulator;
 import app.loyalty.local.events.EventBus;
 import app.loyalty.local.events.Notifications;
+import app.loyalty.local.events.SchedulerApi;
 import app.loyalty.local.lambda.FunctionHost;
 import app.loyalty.local.schedule.ScheduleRunner;
 import app.loyalty.local.template.Template;
@@ -106,7 +107,14 @@ public final class LocalRuntime implements AutoCloseable {
             EventBus bus = new EventBus(template, functions, clock);
             resources.add(bus);
             Notifications notifications = new Notifications(template, clock);
-            awsServer.createContext("/", new AwsEmulator(bus, notifications));
+            // Created here (started below) because the emulated Scheduler API adds the one-time schedules it runs.
+            ScheduleRunner schedules = new ScheduleRunner(template.schedules(), functions, clock, options.region());
+            resources.add(schedules);
+            Map<String, String> functionsByArn = new LinkedHashMap<>();
+            template.functions().keySet().forEach(id ->
+                    template.intrinsics().getAtt(id, "Arn").ifPresent(arn -> functionsByArn.put(arn, id)));
+            awsServer.createContext("/", new AwsEmulator(bus, notifications,
+                    new SchedulerApi(schedules, functionsByArn, clock, options.region())));
             awsServer.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             awsServer.start();
 
@@ -125,9 +133,7 @@ public final class LocalRuntime implements AutoCloseable {
                 resources.add(poller);
             }
 
-            ScheduleRunner schedules = new ScheduleRunner(template.schedules(), functions, clock, options.region());
             schedules.start();
-            resources.add(schedules);
 
             ApiGateway gateway = new ApiGateway(template.routes(), functions, clock, options.region());
             apiServer.createContext("/", new LocalServer(gateway, new DevEndpoints(clock, bus, notifications, schedules, template)));

@@ -76,9 +76,13 @@ class LocalRedemptionsIT {
 
     @Test
     void hold_thenCancel_freesThePoints() {
+        long availableBefore = balance().get("available").asLong();
         LocalApi.Response hold = api.post("/v1/redemptions", merchantKey, "redeem-hold-0002",
                 "{\"memberId\":\"" + memberId + "\",\"orderId\":\"order-2\",\"points\":50}");
         String redemptionId = hold.json().get("redemptionId").asText();
+        // GET member shows the hold: the 50 points are held and no longer available to spend elsewhere
+        assertThat(balance().get("held").asLong()).isEqualTo(50);
+        assertThat(balance().get("available").asLong()).isEqualTo(availableBefore - 50);
 
         LocalApi.Response cancelled = api.post("/v1/redemptions/" + redemptionId + "/cancel", merchantKey,
                 "redeem-cancel-0002", "");
@@ -89,6 +93,14 @@ class LocalRedemptionsIT {
                 .status()).isEqualTo(409);
         assertThat(api.awaitEvent("HoldReleased", "redemptionId", redemptionId).at("/detail/reason").asText())
                 .isEqualTo("cancelled");
+        assertThat(balance().get("held").asLong()).isZero();
+        assertThat(balance().get("available").asLong()).isEqualTo(availableBefore);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode balance() {
+        LocalApi.Response member = api.get("/v1/members/" + memberId, merchantKey);
+        assertThat(member.status()).as(member.body()).isEqualTo(200);
+        return member.json().get("balance");
     }
 
     @Test

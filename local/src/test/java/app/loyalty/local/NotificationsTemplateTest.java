@@ -61,7 +61,8 @@ class NotificationsTemplateTest {
     @Test
     void theSendDeferredSchedule_callsNotificationsFunction_withItsJob() throws IOException {
         List<Template.Schedule> schedules = TEMPLATE.schedules().stream()
-                .filter(schedule -> schedule.functionId().equals("NotificationsFunction")).toList();
+                .filter(schedule -> schedule.functionId().equals("NotificationsFunction"))
+                .filter(schedule -> schedule.name().equals("SendDeferred")).toList();
         assertThat(schedules).singleElement().satisfies(schedule -> {
             assertThat(schedule.expression()).isEqualTo("rate(15 minutes)");
             assertThat(JSON.readTree(schedule.input().orElseThrow()).path("job").asText()).isEqualTo("send-deferred");

@@ -22,8 +22,9 @@ import java.util.UUID;
 
 /**
  * The AWS APIs the functions call besides DynamoDB, on the wire protocols the SDK (2.40.2) speaks:
- * EventBridge PutEvents over AWS JSON 1.1 (POST with X-Amz-Target: AWSEvents.PutEvents) and SNS Publish /
- * PublishBatch over the AWS Query protocol (form-encoded Action=Publish, XML answers). The functions reach it
+ * EventBridge PutEvents over AWS JSON 1.1 (POST with X-Amz-Target: AWSEvents.PutEvents), SNS Publish /
+ * PublishBatch over the AWS Query protocol (form-encoded Action=Publish, XML answers), and EventBridge Scheduler's
+ * CreateSchedule / DeleteSchedule of one-time schedules over REST-JSON ({@link SchedulerApi}). The functions reach it
  * through aws.endpointUrlEventBridge / aws.endpointUrlSns (and aws.endpointUrl for anything else, which is
  * refused here with the operation's name, so a missing emulation is obvious). Signatures are not checked.
  */
@@ -34,10 +35,12 @@ public final class AwsEmulator implements HttpHandler {
 
     private final EventBus bus;
     private final Notifications notifications;
+    private final SchedulerApi scheduler;
 
-    public AwsEmulator(EventBus bus, Notifications notifications) {
+    public AwsEmulator(EventBus bus, Notifications notifications, SchedulerApi scheduler) {
         this.bus = bus;
         this.notifications = notifications;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -48,6 +51,8 @@ public final class AwsEmulator implements HttpHandler {
             String contentType = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
             if (body == null) {
                 jsonError(exchange, 413, "ValidationException", "Request too large");
+            } else if (exchange.getRequestURI().getPath().startsWith(SchedulerApi.PATH)) {
+                scheduler.handle(exchange, body);
             } else if (target != null) {
                 json(exchange, target, JSON.readTree(body));
             } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
@@ -194,7 +199,7 @@ public final class AwsEmulator implements HttpHandler {
         Exchanges.send(exchange, status, "text/xml", body);
     }
 
-    private static void jsonError(HttpExchange exchange, int status, String type, String message) throws IOException {
+    static void jsonError(HttpExchange exchange, int status, String type, String message) throws IOException {
         ObjectNode error = JSON.createObjectNode().put("__type", type).put("message", message);
         Exchanges.send(exchange, status, "application/x-amz-json-1.1", error.toString());
     }

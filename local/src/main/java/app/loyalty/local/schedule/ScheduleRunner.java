@@ -51,6 +51,12 @@ public final class ScheduleRunner implements AutoCloseable {
         return thread;
     });
     private final ExecutorService invocations = Executors.newVirtualThreadPerTaskExecutor();
+    /** One-time schedules functions created through the Scheduler API (campaign sends), by name; gone once run. */
+    private final Map<String, OneTime> oneTime = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A Scheduler {@code at(...)} schedule created at run time: fires once when the clock passes {@code at}, then is deleted. */
+    public record OneTime(String name, String functionId, Instant at, String input) {
+    }
 
     private static final class Planned {
         final Template.Schedule schedule;
@@ -90,8 +96,30 @@ public final class ScheduleRunner implements AutoCloseable {
         ticker.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Adds a one-time schedule (the emulated CreateSchedule); false when one of that name exists (ConflictException).
+     * It fires on the first tick at or after {@code at} on the runtime clock, so moving the clock past it runs it.
+     */
+    public boolean createOneTime(OneTime schedule) {
+        return oneTime.putIfAbsent(schedule.name(), schedule) == null;
+    }
+
+    /** Removes a one-time schedule (the emulated DeleteSchedule); false when there is none of that name. */
+    public boolean deleteOneTime(String name) {
+        return oneTime.remove(name) != null;
+    }
+
     /** Runs a schedule now, synchronously, and answers the event sent and the function's result. */
     public ObjectNode runNow(String name) {
+        OneTime created = oneTime.remove(name);
+        if (created != null) {
+            ObjectNode answer = JSON.createObjectNode();
+            answer.put("schedule", created.name());
+            answer.put("function", created.functionId());
+            answer.set("event", readJson(created.input()));
+            answer.set("result", readJson(functions.get(created.functionId()).invoke(created.input())));
+            return answer;
+        }
         if (ambiguous.contains(name)) {
             throw new IllegalArgumentException("More than one schedule is named " + name + "; use Function.Event");
         }
@@ -121,6 +149,15 @@ public final class ScheduleRunner implements AutoCloseable {
                 schedule.put("next", planned.next.map(Instant::toString).orElse(null));
             }
         });
+        oneTime.values().forEach(created -> {
+            ObjectNode schedule = out.addObject();
+            schedule.put("name", created.name());
+            schedule.put("function", created.functionId());
+            schedule.put("expression", "at(" + created.at() + ")");
+            schedule.put("timezone", "UTC");
+            schedule.put("enabled", true);
+            schedule.put("next", created.at().toString());
+        });
         return out;
     }
 
@@ -130,6 +167,19 @@ public final class ScheduleRunner implements AutoCloseable {
 
     private void tick() {
         Instant now = clock.instant();
+        for (OneTime created : List.copyOf(oneTime.values())) {
+            if (!created.at().isAfter(now) && oneTime.remove(created.name(), created)) {
+                // ActionAfterCompletion DELETE: a one-time schedule runs once and is gone.
+                System.out.println("[schedules] " + created.name() + " (one-time) -> " + created.functionId() + " at " + created.at());
+                invocations.submit(() -> {
+                    try {
+                        functions.get(created.functionId()).invoke(created.input());
+                    } catch (FunctionError e) {
+                        System.err.println("[schedules] " + created.name() + ": " + e.getMessage());
+                    }
+                });
+            }
+        }
         for (Planned planned : schedules.values().stream().distinct().toList()) {
             try {
                 tick(planned, now);

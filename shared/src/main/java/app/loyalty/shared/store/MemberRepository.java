@@ -193,6 +193,11 @@ public final class MemberRepository {
                 .build()).build();
     }
 
+    /** The member a PROFILE item describes (e.g. one of a page of the program member index, which projects it all). */
+    public static Member fromProfileItem(Map<String, AttributeValue> item) {
+        return memberFromItem(item);
+    }
+
     static Member memberFromItem(Map<String, AttributeValue> item) {
         Map<String, AttributeValue> consents = item.get("consents").m();
         Map<String, String> preferences = item.containsKey("preferences")

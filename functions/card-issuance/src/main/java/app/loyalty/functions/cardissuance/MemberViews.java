@@ -3,6 +3,7 @@ package app.loyalty.functions.cardissuance;
 import app.loyalty.shared.domain.discount.card.DiscountCard;
 import app.loyalty.shared.domain.ledger.Balance;
 import app.loyalty.shared.domain.ledger.PointsFigures;
+import app.loyalty.shared.domain.redeem.Spendable;
 import app.loyalty.shared.domain.member.Card;
 import app.loyalty.shared.domain.member.Member;
 import app.loyalty.shared.domain.program.Program;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -51,7 +53,12 @@ final class MemberViews {
         }
     }
 
-    record BalanceView(long available, long pending, long expiringSoon, Instant expiringSoonBefore) {
+    /**
+     * {@code available} is what the member can spend now: points past their pending period and not expired, less
+     * {@code held}, the points live holds reserve for open orders (the same figure a new hold or a points payment is
+     * checked against). A hold that lapsed counts nothing, whether or not a later write has closed it yet.
+     */
+    record BalanceView(long available, long held, long pending, long expiringSoon, Instant expiringSoonBefore) {
     }
 
     record MemberView(String memberId, String programId, String kind, String status, Profile profile, Consents consents,
@@ -74,9 +81,11 @@ final class MemberViews {
      * from the profile's spend by day and stored level ({@link DiscountCard#evaluate}); tier, discountBp and
      * rollingSpend repeat its figures.
      */
-    MemberView view(Member member, Program program, PointsFigures figures, String cardKind, DiscountCard.Evaluation card) {
+    MemberView view(Member member, Program program, PointsFigures figures, List<Spendable.Reservation> holds,
+                    String cardKind, DiscountCard.Evaluation card) {
         Instant now = clock.instant();
         Balance balance = figures.balanceAt(now, EXPIRING_SOON);
+        long held = Spendable.heldAt(holds, now);
         ProgramRules rules = program.rules();
         var profile = member.profile();
         return new MemberView(member.memberId(), member.programId(), member.kind().name().toLowerCase(Locale.ROOT),
@@ -85,7 +94,8 @@ final class MemberViews {
                 new Consents(member.consents().sms(), member.consents().email(), member.consents().push(),
                         member.consents().sharePartners()),
                 new CardSummary(member.cardNumber(), Card.Status.ACTIVE.name().toLowerCase(Locale.ROOT), cardKind),
-                new BalanceView(balance.available(), balance.pending(), balance.expiringSoon(), now.plus(EXPIRING_SOON)),
+                new BalanceView(Math.max(0, balance.available() - held), held, balance.pending(), balance.expiringSoon(),
+                        now.plus(EXPIRING_SOON)),
                 card.state().tier(), card.discountBp(), card.windowSpend(), DiscountView.of(rules.discount(), card),
                 program.currency(), member.enrolledAt());
     }

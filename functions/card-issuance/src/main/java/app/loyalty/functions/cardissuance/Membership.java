@@ -22,6 +22,7 @@ import app.loyalty.shared.store.CardLevels;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.RedemptionStore;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 
@@ -117,7 +118,7 @@ final class Membership {
                             "cardNumber", card.cardNumber(), "cardKind", cardKind, "reason", "enrolment")));
             DiscountCard.Evaluation discountCard = DiscountCard.evaluate(program.rules(), null, Map.of(), cardKind, now);
             return new IdempotentWriter.Write(201,
-                    views.view(member, program, PointsFigures.ZERO, cardKind, discountCard).withoutProfile(),
+                    views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
                     List.of(members.enrol(member, cardKind), members.issueCard(card)), events);
         });
     }
@@ -139,7 +140,7 @@ final class Membership {
         }
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         MemberViews.MemberView view = views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                CardLevels.cardKind(state.profileItem()), discountCard);
+                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard);
         // Contact data only for the merchant that enrolled the member, or any partner when the member consented.
         boolean contactVisible = merchantId.equals(state.member().enrolledByMerchantId())
                 || state.member().consents().sharePartners();

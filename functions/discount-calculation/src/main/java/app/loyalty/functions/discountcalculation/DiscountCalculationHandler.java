@@ -2,6 +2,7 @@ package app.loyalty.functions.discountcalculation;
 
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.ProgramCache;
@@ -16,6 +17,7 @@ import java.util.Map;
  * completes, cancelled, or lapsing by themselves), and the discount quote (what the checkout charges and why).
  */
 public final class DiscountCalculationHandler extends ApiFunction {
+    private final AppContext context;
 
     public DiscountCalculationHandler() {
         this(AppContext.fromEnvironment());
@@ -27,16 +29,24 @@ public final class DiscountCalculationHandler extends ApiFunction {
 
     /** One program cache for quotes and redemptions: a container reads the program once per TTL for both. */
     private DiscountCalculationHandler(AppContext context, ProgramCache programs) {
-        this(new Redemptions(context, programs), new Quotes(context, programs));
+        this(context, new Redemptions(context, programs), new Quotes(context, programs));
     }
 
-    private DiscountCalculationHandler(Redemptions redemptions, Quotes quotes) {
+    private DiscountCalculationHandler(AppContext context, Redemptions redemptions, Quotes quotes) {
         super(Map.of(
                 "POST /v1/discounts/quote", Route.merchant(quotes::quote),
                 "POST /v1/redemptions", Route.merchant(redemptions::hold),
                 "GET /v1/redemptions/{redemptionId}", Route.merchant(redemptions::read),
                 "POST /v1/redemptions/{redemptionId}/capture", Route.merchant(redemptions::capture),
                 "POST /v1/redemptions/{redemptionId}/cancel", Route.merchant(redemptions::cancel)));
+        this.context = context;
+    }
+
+    /** After the miss against the real table, the quote's found path in memory: {@link DiscountCalculationPriming}. */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> checkpoint) {
+        super.beforeCheckpoint(checkpoint);
+        DiscountCalculationPriming.prime(context, RequestLog.STDOUT);
     }
 
     /**

@@ -1,17 +1,15 @@
 package app.loyalty.functions.discountcalculation;
 
 import app.loyalty.shared.domain.discount.Quote;
-import app.loyalty.shared.domain.member.Card;
-import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
-import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.QuoteViews.QuoteView;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.CheckoutReader;
+import app.loyalty.shared.store.CheckoutMembers;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramCache;
 
@@ -54,19 +52,6 @@ final class Quotes {
     }
 
     private String resolveMember(Caller caller, QuoteRequest body) {
-        if (body.memberId() != null) {
-            return body.memberId();
-        }
-        if (!CardNumber.isValid(body.cardNumber())) {
-            throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
-        }
-        Card card = members.findCard(body.cardNumber())
-                .filter(c -> c.programId().equals(caller.programId()))
-                .orElseThrow(() -> ApiException.notFound("Card " + body.cardNumber()));
-        if (!card.isActive()) {
-            throw new ApiException(ProblemType.CARD_BLOCKED,
-                    "Card " + body.cardNumber() + " is blocked; use the member's current card");
-        }
-        return card.memberId();
+        return new CheckoutMembers(members).memberIdFor(caller, body.memberId(), body.cardNumber());
     }
 }

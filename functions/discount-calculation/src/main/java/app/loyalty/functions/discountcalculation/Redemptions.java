@@ -7,8 +7,6 @@ import app.loyalty.shared.domain.ledger.EntryMeta;
 import app.loyalty.shared.domain.ledger.InsufficientPointsException;
 import app.loyalty.shared.domain.ledger.MemberLedger;
 import app.loyalty.shared.domain.ledger.PointsFigures;
-import app.loyalty.shared.domain.member.Card;
-import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.redeem.Hold;
 import app.loyalty.shared.domain.redeem.PointsMoney;
@@ -24,6 +22,7 @@ import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
+import app.loyalty.shared.store.CheckoutMembers;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.RedemptionStore;
@@ -279,19 +278,6 @@ final class Redemptions {
     }
 
     private String resolveMember(Caller caller, HoldRequest body) {
-        if (body.memberId() != null) {
-            return body.memberId();
-        }
-        if (!CardNumber.isValid(body.cardNumber())) {
-            throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
-        }
-        Card card = members.findCard(body.cardNumber())
-                .filter(c -> c.programId().equals(caller.programId()))
-                .orElseThrow(() -> ApiException.notFound("Card " + body.cardNumber()));
-        if (!card.isActive()) {
-            throw new ApiException(ProblemType.CARD_BLOCKED,
-                    "Card " + body.cardNumber() + " is blocked; use the member's current card");
-        }
-        return card.memberId();
+        return new CheckoutMembers(members).memberIdFor(caller, body.memberId(), body.cardNumber());
     }
 }

@@ -8,6 +8,8 @@ import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.runtime.AwsClients;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import app.loyalty.shared.store.Attr;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.ProgramRepository;
@@ -20,7 +22,7 @@ import java.util.Map;
 /**
  * The notifications function's operator routes: a member's message log, a page at a time, newest first, and the
  * program's notification settings (time zone, default language, quiet hours, channels per event, template
- * overrides). PUT replaces the settings whole, so it is idempotent by nature (no Idempotency-Key).
+ * overrides), and campaigns ({@link CampaignAdmin}). PUT replaces the settings whole, so it is idempotent by nature (no Idempotency-Key).
  */
 public final class NotificationsApiHandler extends ApiFunction {
     private final MessageLog log;
@@ -33,15 +35,26 @@ public final class NotificationsApiHandler extends ApiFunction {
     }
 
     public NotificationsApiHandler(AppContext context) {
-        this(context, new Routes[1]);
+        this(context, SdkCampaignScheduler.fromEnvironment(AwsClients.build(SchedulerClient.builder())));
+    }
+
+    public NotificationsApiHandler(AppContext context, CampaignScheduler scheduler) {
+        this(context, new Routes[1], new CampaignAdmin(context, scheduler));
     }
 
     /** The routes need the fields, the super constructor the routes: built through a holder filled after. */
-    private NotificationsApiHandler(AppContext context, Routes[] holder) {
+    private NotificationsApiHandler(AppContext context, Routes[] holder, CampaignAdmin campaigns) {
         super(Map.of(
                 "GET /v1/programs/{programId}/members/{memberId}/messages", Route.operator(request -> holder[0].listMessages(request)),
                 "GET /v1/programs/{programId}/notification-settings", Route.operator(request -> holder[0].readSettings(request)),
-                "PUT /v1/programs/{programId}/notification-settings", Route.operator(request -> holder[0].replaceSettings(request))));
+                "PUT /v1/programs/{programId}/notification-settings", Route.operator(request -> holder[0].replaceSettings(request)),
+                "POST /v1/programs/{programId}/campaigns", Route.operator(campaigns::create),
+                "GET /v1/programs/{programId}/campaigns", Route.operator(campaigns::list),
+                "GET /v1/programs/{programId}/campaigns/{campaignId}", Route.operator(campaigns::read),
+                "POST /v1/programs/{programId}/campaigns/{campaignId}/cancel", Route.operator(campaigns::cancel),
+                "POST /v1/programs/{programId}/campaigns/dry-run", Route.operator(campaigns::dryRun),
+                "GET /v1/programs/{programId}/auto-campaigns", Route.operator(campaigns::readAutoCampaigns),
+                "PUT /v1/programs/{programId}/auto-campaigns", Route.operator(campaigns::replaceAutoCampaigns)));
         this.log = new MessageLog(context.dynamo(), context.tableName());
         this.settings = new SettingsRepository(context.dynamo(), context.tableName(), context.clock(), context.json());
         this.programs = new ProgramRepository(context.dynamo(), context.tableName());

@@ -168,7 +168,7 @@ final class Notifier {
         return false;
     }
 
-    private void logLine(String what, Map<String, Object> fields) {
+    void logLine(String what, Map<String, Object> fields) {
         Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("level", "INFO");
         line.put("function", "notifications");
@@ -177,7 +177,7 @@ final class Notifier {
         requestLog.write(line);
     }
 
-    private static boolean reachable(Member member, Channel channel) {
+    static boolean reachable(Member member, Channel channel) {
         Consents consents = member.consents();
         return switch (channel) {
             case SMS -> consents.sms() && member.profile().phone() != null;
@@ -192,30 +192,39 @@ final class Notifier {
         MessageTemplate template = programSettings.template(event.type(), language).orElseThrow(() ->
                 new IllegalStateException("No template for " + event.type() + " in " + language));
         MessageTemplate.Rendered text = template.render(values(event.detail(), programSettings));
+        return publish(channel, member, event.programId(), event.eventId(), language, text.subject(), text.body(), sortKey, now);
+    }
+
+    /**
+     * Publishes one rendered message (an event's or a campaign's, {@code eventId} being the campaign id then) and
+     * records it sent; answers the error code when SNS refused it or could not be reached.
+     */
+    Optional<String> publish(Channel channel, Member member, String programId, String eventId, String language,
+                             String subject, String body, String sortKey, Instant now) {
         PublishRequest.Builder request = PublishRequest.builder().messageAttributes(Map.of(
                 "channel", stringAttribute(channel.wireName()),
-                "programId", stringAttribute(event.programId())));
+                "programId", stringAttribute(programId)));
         if (channel == Channel.SMS) {
-            request.phoneNumber(member.profile().phone()).message(text.body());
+            request.phoneNumber(member.profile().phone()).message(body);
         } else {
             // Email and push share the topic; subscriptions filter on the channel attribute. The delivery adapter
             // behind an email subscription needs the address; push adapters resolve device tokens by memberId.
-            ObjectNode body = json.createObjectNode()
+            ObjectNode message = json.createObjectNode()
                     .put("channel", channel.wireName())
-                    .put("memberId", event.memberId())
-                    .put("programId", event.programId())
-                    .put("eventId", event.eventId())
+                    .put("memberId", member.memberId())
+                    .put("programId", programId)
+                    .put("eventId", eventId)
                     .put("language", language)
-                    .put("subject", text.subject())
-                    .put("body", text.body());
+                    .put("subject", subject)
+                    .put("body", body);
             if (channel == Channel.EMAIL) {
-                body.put("to", member.profile().email());
+                message.put("to", member.profile().email());
             }
-            request.topicArn(topicArn).message(body.toString());
+            request.topicArn(topicArn).message(message.toString());
         }
         try {
             String messageId = sns.publish(request.build()).messageId();
-            log.sent(event.memberId(), sortKey, messageId, now);
+            log.sent(member.memberId(), sortKey, messageId, now);
             return Optional.empty();
         } catch (AwsServiceException refused) {
             return Optional.of(refused.awsErrorDetails() == null || refused.awsErrorDetails().errorCode() == null

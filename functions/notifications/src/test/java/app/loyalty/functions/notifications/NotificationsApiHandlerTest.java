@@ -49,7 +49,7 @@ class NotificationsApiHandlerTest {
     @BeforeEach
     void setUp() {
         context = TestContexts.appContext(clock);
-        api = ContractChecked.handler(new NotificationsApiHandler(context));
+        api = ContractChecked.handler(new NotificationsApiHandler(context, new RecordingScheduler()));
         sns = new RecordingSns();
         notifications = new NotificationsHandler(context, sns, NotificationsHandlerTest.TOPIC,
                 new RequestLog(new PrintStream(new ByteArrayOutputStream())));

@@ -97,7 +97,7 @@ class NotificationsHandlerTest {
         }
         assertThat(byChannel.keySet()).containsExactlyInAnyOrder("email", "push");
         assertThat(byChannel.get("email").get("to").asText()).isEqualTo(NotificationsFixture.EMAIL);
-        assertThat(byChannel.get("email").get("subject").asText()).isEqualTo("112 points expire on 2027-11-23");
+        assertThat(byChannel.get("email").get("subject").asText()).isEqualTo("112 points expire on 2027-11-24");
         assertThat(byChannel.get("push").has("to")).isFalse();
         assertThat(byChannel.get("push").get("memberId").asText()).isEqualTo(memberId);
     }
@@ -208,7 +208,7 @@ class NotificationsHandlerTest {
     @Test
     void outOfOrder_anExpiryWarningArrivingAfterTheExpiry_isNotSent() {
         String memberId = fixture.member(programId, SMS_ONLY, "en");
-        clock.set(Instant.parse("2027-11-23T09:30:00Z")); // exactly expiresAt: the points are gone
+        clock.set(Instant.parse("2027-11-24T00:00:00Z")); // exactly expiresAt: the points are gone
 
         invoke(handler, event("points-expiring-soon.json", programId, memberId));
 

@@ -21,9 +21,10 @@ class NotificationsJarIT {
 
     @Test
     void shadedJar_loadsBothHandlers_andParsesSettings_withinItsSizeBound() throws Exception {
-        // Over the design's 8 MiB: the SNS client adds 0.8 MiB to the ~8.2 MB every DynamoDB function already has
-        // (docs/notifications.md, Open points). This bound keeps it from growing further unnoticed.
-        assertThat(Files.size(JAR)).as("jar size").isLessThanOrEqualTo(9_500_000L);
+        // Over the design's 8 MiB: the SNS client adds 0.8 MiB to the ~8.2 MB every DynamoDB function already has, and
+        // the Scheduler client (campaign sends) 0.6 MB more: 9.9 MB (docs/notifications.md, Open points). This bound
+        // keeps it from growing further unnoticed.
+        assertThat(Files.size(JAR)).as("jar size").isLessThanOrEqualTo(10_000_000L);
         try (URLClassLoader function = new URLClassLoader(new URL[]{JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             function.loadClass(NotificationsHandler.class.getName());
             function.loadClass(NotificationsApiHandler.class.getName());

@@ -33,8 +33,6 @@ import app.loyalty.shared.domain.ledger.PointsFigures;
 import app.loyalty.shared.domain.ledger.PointsLimitExceededException;
 import app.loyalty.shared.domain.ledger.PointsLimits;
 import app.loyalty.shared.domain.ledger.PointsLot;
-import app.loyalty.shared.domain.member.Card;
-import app.loyalty.shared.domain.member.CardNumber;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.ApiException;
@@ -51,6 +49,7 @@ import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
+import app.loyalty.shared.store.CheckoutMembers;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.store.MemberStats;
 import app.loyalty.shared.store.OrderRepository;
@@ -448,19 +447,6 @@ final class Purchases {
     }
 
     private String resolveMember(Caller caller, PurchaseRequest body) {
-        if (body.memberId() != null) {
-            return body.memberId();
-        }
-        if (!CardNumber.isValid(body.cardNumber())) {
-            throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
-        }
-        Card card = members.findCard(body.cardNumber())
-                .filter(c -> c.programId().equals(caller.programId()))
-                .orElseThrow(() -> ApiException.notFound("Card " + body.cardNumber()));
-        if (!card.isActive()) {
-            throw new ApiException(ProblemType.CARD_BLOCKED,
-                    "Card " + body.cardNumber() + " is blocked; use the member's current card");
-        }
-        return card.memberId();
+        return new CheckoutMembers(members).memberIdFor(caller, body.memberId(), body.cardNumber());
     }
 }
