@@ -62,6 +62,20 @@ final class LocalApi {
         return post(path, bearerKey, idempotencyKey, jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** A PUT of a JSON body (idempotencyKey null: none), e.g. a program's partner agreement. */
+    Response put(String path, String bearerKey, String idempotencyKey, String jsonBody) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request, "PUT", path, jsonBody);
+    }
+
     /** A POST of these exact bytes as application/json, for bodies a String cannot hold (bytes that are not UTF-8). */
     Response post(String path, String bearerKey, String idempotencyKey, byte[] jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))

@@ -8,7 +8,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 
+import app.loyalty.shared.domain.ledger.PointsLot;
+import app.loyalty.shared.domain.settlement.SettlementEntry;
+
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +73,76 @@ public final class LedgerEntryItems {
     public static TransactWriteItem append(String tableName, LedgerEntry entry) {
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(toItem(entry))
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    /**
+     * The append of an entry that moves points, for settlement: each allocation also names its lot's issuing
+     * merchant ({@code issuer}), and the entry joins the sharded day index of its program's ledger
+     * ({@link #settlementPartition}), so a settlement reads a period's entries without reading every member.
+     *
+     * @param lots the lots the entry allocates to (a change's lots, before or after it: only their issuer is read)
+     */
+    public static TransactWriteItem append(String tableName, LedgerEntry entry, Collection<PointsLot> lots) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(toItem(entry, lots))
+                .conditionExpression("attribute_not_exists(PK)").build()).build();
+    }
+
+    /** {@link #toItem(LedgerEntry)} with the issuers and the settlement index (see {@link #append(String, LedgerEntry, Collection)}). */
+    public static Map<String, AttributeValue> toItem(LedgerEntry entry, Collection<PointsLot> lots) {
+        Map<String, AttributeValue> item = toItem(entry);
+        if (!entry.type().movesPoints()) {
+            return item;
+        }
+        Map<String, String> issuerByLot = new HashMap<>();
+        lots.forEach(lot -> issuerByLot.put(lot.lotId(), lot.issuingMerchantId()));
+        item.put("allocations", AttributeValue.fromL(entry.allocations().stream().map(a -> {
+            String issuer = issuerByLot.get(a.lotId());
+            if (issuer == null) {
+                throw new IllegalArgumentException("No lot given for allocation " + a.lotId() + " of " + entry.entryId());
+            }
+            return AttributeValue.fromM(Map.of("lotId", Attr.s(a.lotId()), "points", Attr.n(a.points()),
+                    "issuer", Attr.s(issuer)));
+        }).toList()));
+        item.put(TableSchema.GSI2_PK, Attr.s(settlementPartition(entry.programId(),
+                entry.at().atZone(ZoneOffset.UTC).toLocalDate(), shardOf(entry.entryId()))));
+        item.put(TableSchema.GSI2_SK, Attr.s(entry.at() + "#" + entry.entryId()));
+        return item;
+    }
+
+    /** Shards of one program's day in the settlement index: spreads a busy day's writes over index partitions. */
+    public static final int SETTLEMENT_SHARDS = 16;
+
+    /** GSI2 partition of a program's ledger entries of one UTC day and shard: {@code LEDGER#<programId>#<date>#<shard>}. */
+    public static String settlementPartition(String programId, LocalDate day, int shard) {
+        return "LEDGER#" + programId + "#" + day + "#" + shard;
+    }
+
+    static int shardOf(String entryId) {
+        return Math.floorMod(entryId.hashCode(), SETTLEMENT_SHARDS);
+    }
+
+    /**
+     * The settlement's view of a stored entry: type, points, where (the actor's merchant), reason, and the points per
+     * issuing merchant from the allocations' {@code issuer}.
+     *
+     * @throws IllegalStateException for an entry that moves points but was written without issuers
+     */
+    public static SettlementEntry settlementEntry(Map<String, AttributeValue> item) {
+        LedgerEntry entry = fromItem(item);
+        Map<String, Long> byIssuer = new java.util.TreeMap<>();
+        if (entry.type().movesPoints()) {
+            for (AttributeValue allocation : item.get("allocations").l()) {
+                AttributeValue issuer = allocation.m().get("issuer");
+                if (issuer == null) {
+                    throw new IllegalStateException("Entry " + entry.entryId() + " has an allocation without its issuer");
+                }
+                byIssuer.merge(issuer.s(), Long.parseLong(allocation.m().get("points").n()), Math::addExact);
+            }
+        }
+        List<SettlementEntry.IssuerShare> shares = byIssuer.entrySet().stream()
+                .map(e -> new SettlementEntry.IssuerShare(e.getKey(), e.getValue())).toList();
+        String merchantId = entry.actor().kind() == Actor.Kind.MERCHANT ? entry.actor().id() : null;
+        return new SettlementEntry(entry.entryId(), entry.type(), entry.points(), entry.at(), merchantId,
+                entry.reason(), shares);
     }
 }

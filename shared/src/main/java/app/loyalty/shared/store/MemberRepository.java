@@ -161,7 +161,8 @@ public final class MemberRepository {
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> Attr.s(e.getValue())))));
         Consents consents = member.consents();
         item.put("consents", AttributeValue.fromM(Map.of(
-                "sms", Attr.bool(consents.sms()), "email", Attr.bool(consents.email()), "push", Attr.bool(consents.push()))));
+                "sms", Attr.bool(consents.sms()), "email", Attr.bool(consents.email()), "push", Attr.bool(consents.push()),
+                "sharePartners", Attr.bool(consents.sharePartners()))));
         return TransactWriteItem.builder().put(Put.builder().tableName(tableName).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
     }
@@ -225,7 +226,8 @@ public final class MemberRepository {
                 Attr.optionalString(item, "birthDate").map(LocalDate::parse).orElse(null), preferences);
         return new Member(Attr.string(item, "memberId"), Attr.string(item, "programId"),
                 MemberKind.valueOf(Attr.string(item, "kind")), profile,
-                new Consents(consents.get("sms").bool(), consents.get("email").bool(), consents.get("push").bool()),
+                new Consents(consents.get("sms").bool(), consents.get("email").bool(), consents.get("push").bool(),
+                        consents.containsKey("sharePartners") && consents.get("sharePartners").bool()),
                 Member.Status.valueOf(Attr.string(item, "status")), Attr.string(item, "cardNumber"),
                 Instant.parse(Attr.string(item, "enrolledAt")), Attr.string(item, "enrolledBy"));
     }

@@ -70,7 +70,7 @@ public final class PointsRefunds {
                     Actor.merchant(merchantId), "return-refund", orderId, List.of(new LotAllocation(id, piece.points())));
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(LotItems.toItem(lot))
                     .conditionExpression("attribute_not_exists(PK)").build()).build());
-            items.add(LedgerEntryItems.append(table, entry));
+            items.add(LedgerEntryItems.append(table, entry, List.of(lot)));
             figures = figures.plus(PointsFigures.Change.added(lot, now));
             restored += piece.points();
         }

@@ -3,6 +3,7 @@ package app.loyalty.shared.store;
 import app.loyalty.shared.domain.program.Merchant;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.domain.settlement.PartnerAgreement;
 import app.loyalty.shared.http.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -109,10 +110,54 @@ public final class ProgramRepository {
                 .conditionExpression("attribute_exists(PK)")).build();
     }
 
-    static Program fromItem(Map<String, AttributeValue> item) {
+    /**
+     * Replaces the program's partner agreement (attribute {@code agreement}, JSON) if nobody changed it since
+     * {@code expectedVersion} ({@code agreementVersion}, absent = 0) was read. The rules' own version is not touched,
+     * so an agreement edit never makes a concurrent rules edit fail.
+     */
+    public TransactWriteItem updateAgreement(String programId, PartnerAgreement agreement, long expectedVersion, Instant now) {
+        String json;
+        try {
+            json = Json.MAPPER.writeValueAsString(agreement);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return TransactWriteItem.builder().update(Update.builder().tableName(tableName).key(programKey(programId))
+                .updateExpression("SET agreement = :agreement, agreementVersion = :next, agreementUpdatedAt = :now")
+                .conditionExpression(expectedVersion == 0
+                        ? "attribute_exists(PK) AND attribute_not_exists(agreementVersion)"
+                        : "agreementVersion = :expected")
+                .expressionAttributeValues(expectedVersion == 0
+                        ? Map.of(":agreement", Attr.s(json), ":next", Attr.n(1), ":now", Attr.s(now.toString()))
+                        : Map.of(":agreement", Attr.s(json), ":next", Attr.n(expectedVersion + 1),
+                                ":now", Attr.s(now.toString()), ":expected", Attr.n(expectedVersion)))
+                .build()).build();
+    }
+
+    /** The version of the program's agreement in a program item (0: never set). */
+    public static long agreementVersion(Map<String, AttributeValue> item) {
+        return Attr.optionalNumber(item, "agreementVersion").orElse(0L);
+    }
+
+    public Optional<Map<String, AttributeValue>> findItem(String programId) {
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().consistentRead(true)
+                .tableName(tableName).key(programKey(programId)).build()).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    public static Program fromItem(Map<String, AttributeValue> item) {
         return new Program(Attr.string(item, "programId"), Attr.string(item, "name"), Attr.string(item, "currency"),
                 readRules(Attr.string(item, "rules")), Instant.parse(Attr.string(item, "createdAt")),
-                Instant.parse(Attr.string(item, "updatedAt")), Attr.number(item, "version"));
+                Instant.parse(Attr.string(item, "updatedAt")), Attr.number(item, "version"),
+                Attr.optionalString(item, "agreement").map(ProgramRepository::readAgreement).orElse(PartnerAgreement.NONE));
+    }
+
+    private static PartnerAgreement readAgreement(String json) {
+        try {
+            return Json.MAPPER.readValue(json, PartnerAgreement.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored partner agreement is unreadable", e);
+        }
     }
 
     private static String writeRules(ProgramRules rules) {

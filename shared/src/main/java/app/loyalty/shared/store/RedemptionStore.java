@@ -227,7 +227,7 @@ public final class RedemptionStore {
             items.addAll(LotItems.change(table, read, changed));
             figures = figures.plus(PointsFigures.Change.changed(read, changed, meta.at()));
         }
-        items.add(LedgerEntryItems.append(table, change.entry()));
+        items.add(LedgerEntryItems.append(table, change.entry(), change.changedLots()));
         return new Spend(change.entry(), items, figures, before);
     }
 

@@ -311,7 +311,7 @@ public final class ExpiryJob {
                 PointsLot written = lot.withRemaining(0);
                 LedgerEntry entry = LotExpiry.entryFor(lot, programId, now, ACTOR);
                 items.addAll(LotItems.change(table, lot, written));
-                items.add(appendWithEvent(entry, expiredEvent(entry, lot, lot.expiresAt(), LotExpiry.REASON, now)));
+                items.add(appendWithEvent(entry, lot, expiredEvent(entry, lot, lot.expiresAt(), LotExpiry.REASON, now)));
                 change = change.plus(PointsFigures.Change.changed(lot, written, now));
                 pointsExpired += lot.remaining();
             }
@@ -320,7 +320,7 @@ public final class ExpiryJob {
                 LedgerEntry entry = ledger.activate(new EntryMeta(activationEntryId(lot), now, ACTOR, ACTIVATION_REASON),
                         lot.lotId()).entry();
                 items.add(leaveActivationIndex(lot));
-                items.add(appendWithEvent(entry, activatedEvent(entry, lot, now)));
+                items.add(appendWithEvent(entry, lot, activatedEvent(entry, lot, now)));
             }
             List<DomainEvent> holdEvents = new ArrayList<>();
             UpdateExpression profile = new UpdateExpression();
@@ -367,8 +367,9 @@ public final class ExpiryJob {
     }
 
     /** The append-only entry carrying its event in the outbox: the entry is the outbox record (DESIGN section 5). */
-    private TransactWriteItem appendWithEvent(LedgerEntry entry, DomainEvent event) {
-        Map<String, AttributeValue> item = new HashMap<>(LedgerEntryItems.toItem(entry));
+    private TransactWriteItem appendWithEvent(LedgerEntry entry, PointsLot lot, DomainEvent event) {
+        // With the lot's issuer, so an expiry is breakage of that merchant's points in the settlement index.
+        Map<String, AttributeValue> item = new HashMap<>(LedgerEntryItems.toItem(entry, List.of(lot)));
         item.put(TableSchema.OUTBOX, Attr.strings(Outbox.encode(List.of(event))));
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(PK)").build()).build();
@@ -464,7 +465,7 @@ public final class ExpiryJob {
                         app.loyalty.shared.domain.ledger.EntryType.EXPIRE, -lot.remaining(), now, ACTOR, INACTIVITY_REASON,
                         null, List.of(new app.loyalty.shared.domain.ledger.LotAllocation(lot.lotId(), lot.remaining())));
                 items.addAll(LotItems.change(table, lot, written));
-                items.add(appendWithEvent(entry, expiredEvent(entry, lot, inactiveAt, INACTIVITY_REASON, now)));
+                items.add(appendWithEvent(entry, lot, expiredEvent(entry, lot, inactiveAt, INACTIVITY_REASON, now)));
                 change = change.plus(PointsFigures.Change.changed(lot, written, now));
                 points += lot.remaining();
             }

@@ -31,7 +31,7 @@ final class MemberViews {
     record Profile(String name, String phone, String email, LocalDate birthDate, Map<String, String> preferences) {
     }
 
-    record Consents(boolean sms, boolean email, boolean push) {
+    record Consents(boolean sms, boolean email, boolean push, boolean sharePartners) {
     }
 
     record CardSummary(String cardNumber, String status, String kind) {
@@ -105,7 +105,8 @@ final class MemberViews {
                 member.status().name().toLowerCase(Locale.ROOT),
                 profile == null ? null
                         : new Profile(profile.name(), profile.phone(), profile.email(), profile.birthDate(), profile.preferences()),
-                new Consents(member.consents().sms(), member.consents().email(), member.consents().push()),
+                new Consents(member.consents().sms(), member.consents().email(), member.consents().push(),
+                        member.consents().sharePartners()),
                 new CardSummary(member.cardNumber(), (erased ? Card.Status.BLOCKED : Card.Status.ACTIVE).name()
                         .toLowerCase(Locale.ROOT), cardKind),
                 new BalanceView(Math.max(0, balance.available() - held), held, balance.pending(), balance.expiringSoon(),

@@ -63,9 +63,10 @@ final class Membership {
     }
 
     /** Consents as sent: a channel left out (or null) has no consent. */
-    record ConsentsBody(Boolean sms, Boolean email, Boolean push) {
+    record ConsentsBody(Boolean sms, Boolean email, Boolean push, Boolean sharePartners) {
         Consents toConsents() {
-            return new Consents(Boolean.TRUE.equals(sms), Boolean.TRUE.equals(email), Boolean.TRUE.equals(push));
+            return new Consents(Boolean.TRUE.equals(sms), Boolean.TRUE.equals(email), Boolean.TRUE.equals(push),
+                    Boolean.TRUE.equals(sharePartners));
         }
     }
 
@@ -150,10 +151,21 @@ final class Membership {
                 .orElseThrow(() -> ApiException.notFound("Member " + memberId));
         Program program = programs.find(state.member().programId()).orElseThrow(
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
+        String merchantId = request.caller().merchantId();
+        // A merchant the partner agreement leaves out sees no member of the program (docs/settlement.md).
+        if (program.agreement().termsOf(merchantId).isEmpty()) {
+            throw new ApiException(ProblemType.PARTNER_NOT_ALLOWED, "The partner agreement of program "
+                    + program.programId() + " does not include merchant " + merchantId,
+                    Map.of("action", "read", "merchantId", merchantId));
+        }
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
-        return ApiResponse.json(200, views.view(state.member(), program, MemberFigures.read(state.profileItem()),
-                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard)
-                .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), request.caller().merchantId())));
+        MemberViews.MemberView view = views.view(state.member(), program, MemberFigures.read(state.profileItem()),
+                RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard);
+        // Contact data only for the merchant that enrolled the member, or any partner when the member consented.
+        boolean contactVisible = merchantId.equals(state.member().enrolledByMerchantId())
+                || state.member().consents().sharePartners();
+        return ApiResponse.json(200, (contactVisible ? view : view.withoutProfile())
+                .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), merchantId)));
     }
 
     /**

@@ -13,6 +13,7 @@ import app.loyalty.shared.domain.redeem.PointsMoney;
 import app.loyalty.shared.domain.redeem.Spendable;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.ApiException;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
@@ -74,6 +75,7 @@ final class Redemptions {
     private IdempotentWriter.Write prepareHold(Caller caller, HoldRequest body) {
         Instant now = clock.instant();
         Program program = program(caller);
+        PartnerAccess.requireMayRedeem(program, caller.merchantId());
         String memberId = resolveMember(caller, body);
         MemberRepository.MemberState state = members.load(memberId)
                 .filter(s -> s.member().programId().equals(caller.programId()))
@@ -156,6 +158,7 @@ final class Redemptions {
             }
         }
         Program program = program(caller);
+        PartnerAccess.requireMayRedeem(program, caller.merchantId());
         long points = hold.points();
         if (body.amount() != null) {
             if (body.amount() > hold.value()) {

@@ -247,6 +247,44 @@ class DiscountCalculationHandlerTest {
         return fixtures.outboxEvents().stream().filter(e -> e.detailType().equals(type)).toList();
     }
 
+    /** Sets the program's partner agreement and moves past the program cache, so the handler sees it. */
+    private void agreement(boolean redeem) {
+        var programs = new app.loyalty.shared.store.ProgramRepository(context.dynamo(), context.tableName());
+        long version = app.loyalty.shared.store.ProgramRepository.agreementVersion(programs.findItem(PROGRAM).orElseThrow());
+        context.dynamo().transactWriteItems(software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest.builder()
+                .transactItems(programs.updateAgreement(PROGRAM, new app.loyalty.shared.domain.settlement.PartnerAgreement(
+                        Map.of(MERCHANT, new app.loyalty.shared.domain.settlement.MerchantTerms(true, redeem, 0, 0, null, null))),
+                        version, clock.instant())).build());
+        clock.advance(java.time.Duration.ofMinutes(2));
+    }
+
+    @Test
+    void hold_atAMerchantTheAgreementDoesNotLetRedeem_is403_andHoldsNothing() {
+        agreement(false);
+
+        app.loyalty.shared.http.TestResponses.assertProblem(hold(byMember("o-partner", 300)), 403, "partner-not-allowed");
+
+        assertThat(fixtures.withSortKeyPrefix("REDEMPTION")).isEmpty();
+    }
+
+    @Test
+    void capture_afterTheAgreementStopsRedeeming_is403_andSpendsNothing_whileAllowedCapturesNameTheIssuer() {
+        agreement(true);
+        String refused = json(hold(byMember("o-refused", 100))).get("redemptionId").asText();
+        String allowed = json(hold(byMember("o-allowed", 100))).get("redemptionId").asText();
+        APIGatewayV2HTTPResponse captured = act(CAPTURE, allowed, "");
+        assertThat(captured.getStatusCode()).isEqualTo(200);
+        agreement(false);
+
+        app.loyalty.shared.http.TestResponses.assertProblem(act(CAPTURE, refused, ""), 403, "partner-not-allowed");
+
+        var entries = fixtures.memberItems(MEMBER, "ENTRY#").stream()
+                .filter(item -> item.get("type").s().equals("REDEEM")).toList();
+        assertThat(entries).singleElement().satisfies(item -> assertThat(
+                app.loyalty.shared.store.LedgerEntryItems.settlementEntry(item).shares()).singleElement()
+                .satisfies(share -> assertThat(share.issuerId()).isEqualTo(MERCHANT)));
+    }
+
     private APIGatewayV2HTTPResponse hold(String body) {
         return handler.handleRequest(app.loyalty.shared.http.TestRequests.post(HOLD, merchant, key(), body), null);
     }

@@ -61,6 +61,8 @@ public final class ProgramAdminHandler extends ApiFunction {
                 Map.entry("GET /v1/programs/{programId}/reward-pools", Route.operator(admin.rewardPools::list)),
                 Map.entry("POST /v1/programs/{programId}/merchants/{merchantId}/keys", Route.operator(admin.keys::rotate)),
                 Map.entry("POST /v1/programs/{programId}/merchants/{merchantId}/keys/revoke", Route.operator(admin.keys::revoke)),
+                Map.entry("PUT /v1/programs/{programId}/agreement", Route.operator(admin.agreements::replace)),
+                Map.entry("GET /v1/programs/{programId}/agreement", Route.operator(admin.agreements::read)),
                 Map.entry(DEFAULT_ROUTE_KEY, routeNotFound())));
         this.context = context;
     }
@@ -121,6 +123,7 @@ public final class ProgramAdminHandler extends ApiFunction {
         final PromoCodeAdmin promoCodes;
         final RewardPoolAdmin rewardPools;
         final MerchantKeys keys;
+        final AgreementAdmin agreements;
 
         ProgramAdmin(AppContext context) {
             this.context = context;
@@ -130,6 +133,7 @@ public final class ProgramAdminHandler extends ApiFunction {
             this.promoCodes = new PromoCodeAdmin(context, programs, writer);
             this.rewardPools = new RewardPoolAdmin(context, programs);
             this.keys = new MerchantKeys(context, programs, writer);
+            this.agreements = new AgreementAdmin(context, programs, writer);
         }
 
         ApiResponse createProgram(ApiRequest request) {

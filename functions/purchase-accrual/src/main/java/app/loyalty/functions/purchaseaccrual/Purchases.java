@@ -36,6 +36,9 @@ import app.loyalty.shared.domain.ledger.PointsLot;
 import app.loyalty.shared.domain.program.Program;
 import app.loyalty.shared.events.DomainEvent;
 import app.loyalty.shared.http.ApiException;
+import app.loyalty.shared.http.PartnerAccess;
+import app.loyalty.shared.domain.settlement.MerchantTerms;
+import app.loyalty.shared.store.MerchantBudgets;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
@@ -90,6 +93,7 @@ final class Purchases {
     private final PointsPayments payments;
     private final IdempotentWriter writer;
     private final CheckoutReader reader;
+    private final MerchantBudgets budgets;
     private final Clock clock;
     private final String table;
 
@@ -102,6 +106,7 @@ final class Purchases {
         this.payments = new PointsPayments(context.dynamo(), context.tableName());
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
         this.reader = new CheckoutReader(context.dynamo(), context.tableName());
+        this.budgets = new MerchantBudgets(context.dynamo(), context.tableName());
     }
 
     static ProgramCache programCache(AppContext context) {
@@ -135,6 +140,9 @@ final class Purchases {
         if (!program.currency().equals(body.total().currency())) {
             throw ApiException.validation("total.currency " + body.total().currency()
                     + " is not the program currency " + program.currency());
+        }
+        if (body.paid() > 0) {
+            PartnerAccess.requireMayRedeem(program, caller.merchantId());
         }
         String memberId = resolveMember(caller, body);
         List<Line> lines = body.orderLines();
@@ -208,6 +216,20 @@ final class Purchases {
 
         List<TransactWriteItem> items = new ArrayList<>();
         List<DomainEvent> events = new ArrayList<>();
+        if (points > 0) {
+            // Issuing: the agreement must allow it, and a prepaid budget must cover it (docs/settlement.md).
+            PartnerAccess.requireMayIssue(program, caller.merchantId());
+            MerchantTerms terms = program.agreement().termsOf(caller.merchantId()).orElseThrow();
+            if (terms.hasBudget()) {
+                MerchantBudgets.Spend budget = MerchantBudgets.spend(table, program.programId(), caller.merchantId(),
+                        terms, points, budgets.issued(program.programId(), caller.merchantId()));
+                items.add(budget.item());
+                if (budget.becomesLow()) {
+                    events.add(Answers.event("MerchantBudgetLow", now, program.programId(),
+                            budgetLow(caller.merchantId(), terms, budget.issuedAfter())));
+                }
+            }
+        }
         PointsLot lot = null;
         LedgerEntry entry = null;
         PointsFigures.Change change = PointsFigures.Change.none(now);
@@ -222,7 +244,7 @@ final class Purchases {
             change = PointsFigures.Change.added(lot, now);
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(LotItems.toItem(lot))
                     .conditionExpression("attribute_not_exists(PK)").build()).build());
-            items.add(LedgerEntryItems.append(table, entry));
+            items.add(LedgerEntryItems.append(table, entry, List.of(lot)));
         }
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         PointsPayments.Payment payment = payments.pay(program, caller.merchantId(), memberId, profile, lotItems,
@@ -361,6 +383,16 @@ final class Purchases {
         if (quote.birthdayPoints() > 0) {
             CheckoutReader.recordBirthdayBonus(profileUpdate, facts.birthdayOccurrence());
         }
+    }
+
+    private static Map<String, Object> budgetLow(String merchantId, MerchantTerms terms, long issued) {
+        Map<String, Object> low = new LinkedHashMap<>();
+        low.put("merchantId", merchantId);
+        low.put("prepaidPoints", terms.prepaidPoints());
+        low.put("issuedPoints", issued);
+        low.put("remainingPoints", terms.prepaidPoints() - issued);
+        low.put("lowBudgetPoints", terms.lowBudgetPoints());
+        return low;
     }
 
     private static Map<String, Object> recorded(Caller caller, PurchaseRequest body, String memberId, String currency,

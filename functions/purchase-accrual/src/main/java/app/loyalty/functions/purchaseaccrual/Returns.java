@@ -128,7 +128,7 @@ final class Returns {
                 items.addAll(LotItems.change(table, read, changed));
                 change = change.plus(PointsFigures.Change.changed(read, changed, now));
             }
-            outcome.change().entries().forEach(entry -> items.add(LedgerEntryItems.append(table, entry)));
+            outcome.change().entries().forEach(entry -> items.add(LedgerEntryItems.append(table, entry, outcome.change().changedLots())));
             reversal = new Reversal(toReverse, outcome.fromOrderLots(), outcome.fromOtherLots(), outcome.unrecovered());
             events.add(Answers.event("PointsReversed", now, order.programId(),
                     reversed(caller, order, body.returnId(), outcome, toReverse, amount)));
