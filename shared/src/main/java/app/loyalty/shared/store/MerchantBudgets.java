@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A merchant's prepaid points budget (docs/settlement.md): {@code PK=PROGRAM#<programId>, SK=BUDGET#<merchantId>}
+ * A merchant's prepaid points budget (docs/settlement.md): {@code PK=BUDGET#<programId>, SK=MERCHANT#<merchantId>} (a partition of its own, so purchase-accrual writes no program item)
  * with {@code issued}, the points its purchases issued in total, created by the first. The budget itself
  * ({@code prepaidPoints}) and the low mark are in the program's agreement.
  *
@@ -32,7 +32,7 @@ public final class MerchantBudgets {
     }
 
     public static Map<String, AttributeValue> key(String programId, String merchantId) {
-        return Attr.key("PROGRAM#" + programId, "BUDGET#" + merchantId);
+        return Attr.key("BUDGET#" + programId, "MERCHANT#" + merchantId);
     }
 
     /** Points the merchant has issued against its budget so far (0 before its first). */
