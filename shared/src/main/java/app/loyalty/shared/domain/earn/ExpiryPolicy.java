@@ -44,7 +44,8 @@ public record ExpiryPolicy(Kind kind, int days, ZoneId zone) {
 
     public ExpiryPolicy {
         Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(zone, "zone");
+        // "UTC" and "Z" count the same days: one value for both, so equal policies are equal records.
+        zone = Objects.requireNonNull(zone, "zone").normalized();
         if (kind == Kind.DAYS_AFTER_EARNING ? days < 1 || days > 3650 : days != 0) {
             throw new IllegalArgumentException("days must be 1..3650 for DAYS_AFTER_EARNING and 0 otherwise");
         }
