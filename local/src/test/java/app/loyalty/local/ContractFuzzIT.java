@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -79,8 +77,7 @@ class ContractFuzzIT {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         JsonNode program = send("POST", "/v1/programs", OPERATOR_KEY, Map.of("Idempotency-Key", "fuzz-setup-program",
                 "Content-Type", "application/json"), "{\"name\":\"Fuzz Club\",\"currency\":\"EUR\"}").json;
         IDS.put("programId", program.get("programId").asText());

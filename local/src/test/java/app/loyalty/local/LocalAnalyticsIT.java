@@ -65,8 +65,7 @@ class LocalAnalyticsIT {
     @BeforeAll
     static void runTheWorkload() {
         long started = System.nanoTime();
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
         Random random = new Random(11);
         clock("2026-10-01T08:00:00Z");

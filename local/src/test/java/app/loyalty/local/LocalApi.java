@@ -111,6 +111,13 @@ final class LocalApi {
         return send(request, method, path, jsonBody);
     }
 
+    /** The whole bundle from the repository's template.yaml on a free loopback port, with this operator key. */
+    static LocalRuntime startRuntime(String operatorKey) {
+        return LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, java.util.Optional.empty(),
+                java.nio.file.Path.of("..", "template.yaml").toAbsolutePath().normalize(), java.util.Optional.of(operatorKey),
+                "eu-west-1"));
+    }
+
     /** The events recorded at /_local/events. */
     JsonNode events() {
         return get("/_local/events", null).json();

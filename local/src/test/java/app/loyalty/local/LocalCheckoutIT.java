@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,8 +32,7 @@ class LocalCheckoutIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
         LocalApi.Response program = api.post("/v1/programs", OPERATOR_KEY, "checkout-program-01",
                 "{\"name\":\"Coffee Club\",\"currency\":\"EUR\",\"rules\":" + RULES + "}");

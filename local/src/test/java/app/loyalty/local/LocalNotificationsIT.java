@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +26,7 @@ class LocalNotificationsIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
     }
 

@@ -7,9 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,8 +23,7 @@ class LocalRuntimeEndToEndIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
     }
 

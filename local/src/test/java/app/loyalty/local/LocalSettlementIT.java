@@ -13,12 +13,10 @@ import app.loyalty.shared.store.LedgerEntryItems;
 import app.loyalty.shared.store.MemberRepository;
 import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,8 +41,7 @@ class LocalSettlementIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
     }
 

@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -122,8 +121,7 @@ class TenantIsolationIT {
 
     @BeforeAll
     static void start() {
-        runtime = LocalRuntime.start(new LocalRuntime.Options("127.0.0.1", 0, Optional.empty(),
-                Path.of("..", "template.yaml").toAbsolutePath().normalize(), Optional.of(OPERATOR_KEY), "eu-west-1"));
+        runtime = LocalApi.startRuntime(OPERATOR_KEY);
         api = new LocalApi(runtime.url(), ContractValidator.repositoryContract());
         dynamo = DynamoDbClient.builder().region(Region.EU_WEST_1).endpointOverride(runtime.dynamoEndpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
