@@ -410,20 +410,33 @@ public final class ExpiryJob {
 
     /** Members whose inactivity date (InactivityIndex) is due: all their points are written off. False when out of time. */
     private boolean settleInactive(LocalDate from, Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
+        return walkMemberIndex(from, today, TableSchema.GSI2, TableSchema.GSI2_PK, InactivityIndex::partition,
+                item -> !Instant.parse(Attr.string(item, InactivityIndex.INACTIVE_AT)).isAfter(now),
+                memberId -> settleInactiveMember(memberId, now, tally), timeLeft);
+    }
+
+    /**
+     * Walks a sharded date index of member profiles (GSI2 INACTIVE#, GSI3 LEVEL#) for the days {@code from} to
+     * {@code today}, shard by shard and page by page, settling each member whose item is due. False when the run is
+     * out of time (the next run carries on: settled members have left the index or moved to a later day).
+     */
+    private boolean walkMemberIndex(LocalDate from, LocalDate today, String index, String partitionKey,
+                                    java.util.function.BiFunction<LocalDate, Integer, String> partition,
+                                    java.util.function.Predicate<Map<String, AttributeValue>> due,
+                                    java.util.function.Consumer<String> settle, BooleanSupplier timeLeft) {
         for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
             for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
                 Map<String, AttributeValue> startKey = null;
                 do {
-                    QueryResponse page = queryIndex(TableSchema.GSI2, TableSchema.GSI2_PK,
-                            InactivityIndex.partition(day, shard), startKey);
+                    QueryResponse page = queryIndex(index, partitionKey, partition.apply(day, shard), startKey);
                     for (Map<String, AttributeValue> item : page.items()) {
-                        if (Instant.parse(Attr.string(item, InactivityIndex.INACTIVE_AT)).isAfter(now)) {
+                        if (!due.test(item)) {
                             continue;
                         }
                         if (!timeLeft.getAsBoolean()) {
                             return false;
                         }
-                        settleInactiveMember(Attr.string(item, "memberId"), now, tally);
+                        settle.accept(Attr.string(item, "memberId"));
                     }
                     startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
                 } while (startKey != null);
@@ -510,26 +523,9 @@ public final class ExpiryJob {
      */
     private boolean settleLevels(LocalDate from, Instant now, LocalDate today, Tally tally, BooleanSupplier timeLeft) {
         LocalDate levelToday = DiscountCard.dayOf(now);
-        for (LocalDate day = from; !day.isAfter(today); day = day.plusDays(1)) {
-            for (int shard = 0; shard < LotItems.EXPIRY_SHARDS; shard++) {
-                Map<String, AttributeValue> startKey = null;
-                do {
-                    QueryResponse page = queryIndex(TableSchema.GSI3, TableSchema.GSI3_PK,
-                            LevelFallIndex.partition(day, shard), startKey);
-                    for (Map<String, AttributeValue> item : page.items()) {
-                        if (LocalDate.parse(Attr.string(item, LevelFallIndex.LEVEL_CHECK_ON)).isAfter(levelToday)) {
-                            continue;
-                        }
-                        if (!timeLeft.getAsBoolean()) {
-                            return false;
-                        }
-                        settleLevel(Attr.string(item, "memberId"), now, tally);
-                    }
-                    startKey = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-                } while (startKey != null);
-            }
-        }
-        return true;
+        return walkMemberIndex(from, today, TableSchema.GSI3, TableSchema.GSI3_PK, LevelFallIndex::partition,
+                item -> !LocalDate.parse(Attr.string(item, LevelFallIndex.LEVEL_CHECK_ON)).isAfter(levelToday),
+                memberId -> settleLevel(memberId, now, tally), timeLeft);
     }
 
     /**
