@@ -212,6 +212,7 @@ class TenantIsolationIT {
         return switch (request.method()) {
             case "GET" -> api.get(request.path(), key);
             case "POST" -> api.post(request.path(), key, idempotencyKey, request.body());
+            case "DELETE" -> api.delete(request.path(), key);
             default -> api.send(request.method(), request.path(), key, idempotencyKey, request.body());
         };
     }
