@@ -214,6 +214,8 @@ public final class LocalRuntime implements AutoCloseable {
                     System.err.println("[local] " + function.logicalId() + ": environment variable " + name
                             + " cannot be resolved locally and is left unset"));
         }
+        // Tells the webhook routes they run locally, where a loopback http:// receiver (a test's) may subscribe.
+        values.put("LOYALTY_LOCAL_RUNTIME", "true");
         values.putAll(overrides);
         values.forEach(System::setProperty);
     }

@@ -58,6 +58,15 @@ final class LocalApi {
         return send(request, "GET", path, null);
     }
 
+    /** A DELETE, without a body. */
+    Response delete(String path, String bearerKey) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).DELETE();
+        if (bearerKey != null) {
+            request.header("Authorization", "Bearer " + bearerKey);
+        }
+        return send(request, "DELETE", path, null);
+    }
+
     Response post(String path, String bearerKey, String idempotencyKey, String jsonBody) {
         return post(path, bearerKey, idempotencyKey, jsonBody.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -117,6 +117,12 @@ class TenantIsolationIT {
             Map.entry("PUT /v1/programs/{programId}/auto-campaigns", ids -> new Case("PUT",
                     "/v1/programs/" + ids.programId() + "/auto-campaigns", "{}", 403)),
             // Unknown paths (the $default route) answer route-not-found whatever ids they carry.
+            Map.entry("POST /v1/programs/{programId}/webhooks", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/webhooks", "{\"merchantId\":\"" + ids.merchantId()
+                    + "\",\"url\":\"https://attacker.example/hook\",\"eventTypes\":[\"PointsAccrued\"]}", 403)),
+            Map.entry("GET /v1/programs/{programId}/webhooks", ids -> new Case("GET", "/v1/programs/" + ids.programId() + "/webhooks", null, 403)),
+            Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", ids -> new Case("DELETE",
+                    "/v1/programs/" + ids.programId() + "/webhooks/whk_any", null, 403)),
             Map.entry("$default", ids -> new Case("GET", "/v1/members/" + ids.memberId() + "/secrets", null, 404)));
 
     @BeforeAll
@@ -204,6 +210,7 @@ class TenantIsolationIT {
         return switch (request.method()) {
             case "GET" -> api.get(request.path(), key);
             case "POST" -> api.post(request.path(), key, idempotencyKey, request.body());
+            case "DELETE" -> api.delete(request.path(), key);
             default -> api.send(request.method(), request.path(), key, idempotencyKey, request.body());
         };
     }

@@ -63,6 +63,9 @@ public final class ProgramAdminHandler extends ApiFunction {
                 Map.entry("POST /v1/programs/{programId}/merchants/{merchantId}/keys/revoke", Route.operator(admin.keys::revoke)),
                 Map.entry("PUT /v1/programs/{programId}/agreement", Route.operator(admin.agreements::replace)),
                 Map.entry("GET /v1/programs/{programId}/agreement", Route.operator(admin.agreements::read)),
+                Map.entry("POST /v1/programs/{programId}/webhooks", Route.operator(admin.webhooks::create)),
+                Map.entry("GET /v1/programs/{programId}/webhooks", Route.operator(admin.webhooks::list)),
+                Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", Route.operator(admin.webhooks::delete)),
                 Map.entry(DEFAULT_ROUTE_KEY, routeNotFound())));
         this.context = context;
     }
@@ -124,6 +127,7 @@ public final class ProgramAdminHandler extends ApiFunction {
         final RewardPoolAdmin rewardPools;
         final MerchantKeys keys;
         final AgreementAdmin agreements;
+        final WebhookAdmin webhooks;
 
         ProgramAdmin(AppContext context) {
             this.context = context;
@@ -134,6 +138,7 @@ public final class ProgramAdminHandler extends ApiFunction {
             this.rewardPools = new RewardPoolAdmin(context, programs);
             this.keys = new MerchantKeys(context, programs, writer);
             this.agreements = new AgreementAdmin(context, programs, writer);
+            this.webhooks = new WebhookAdmin(context, programs, writer);
         }
 
         ApiResponse createProgram(ApiRequest request) {

@@ -1,0 +1,116 @@
+package app.loyalty.functions.programadmin;
+
+import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.runtime.AppContext;
+import app.loyalty.shared.testing.ContractChecked;
+import app.loyalty.shared.testing.MutableClock;
+import app.loyalty.shared.testing.TestContexts;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static app.loyalty.shared.http.TestRequests.get;
+import static app.loyalty.shared.http.TestRequests.post;
+import static app.loyalty.shared.http.TestResponses.assertProblem;
+import static app.loyalty.shared.http.TestResponses.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** POST, GET and DELETE /v1/programs/{programId}/webhooks (docs/webhooks.md), held to openapi.yaml. */
+class WebhookRoutesTest {
+    private static final String CREATE = "POST /v1/programs/{programId}/webhooks";
+    private static final String LIST = "GET /v1/programs/{programId}/webhooks";
+    private static final String DELETE = "DELETE /v1/programs/{programId}/webhooks/{subscriptionId}";
+
+    private final MutableClock clock = MutableClock.at("2026-11-23T09:30:00Z");
+    private AppContext context;
+    private RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler;
+    private String programId;
+    private String merchantId;
+
+    @BeforeEach
+    void setUp() {
+        context = TestContexts.appContext(clock);
+        handler = ContractChecked.handler(new ProgramAdminHandler(context));
+        programId = json(handler.handleRequest(post("POST /v1/programs", Caller.operator(), "program-key-01",
+                "{\"name\":\"Club\",\"currency\":\"EUR\"}"), null)).get("programId").asText();
+        merchantId = json(handler.handleRequest(post("POST /v1/programs/{programId}/merchants", Map.of("programId", programId),
+                Caller.operator(), "merchant-key-01", "{\"name\":\"Books\"}"), null)).get("merchantId").asText();
+    }
+
+    @AfterEach
+    void clearLocalFlag() {
+        System.clearProperty(WebhookAdmin.LOCAL_RUNTIME_FLAG);
+    }
+
+    private APIGatewayV2HTTPResponse create(String program, String key, String body) {
+        return handler.handleRequest(post(CREATE, Map.of("programId", program), Caller.operator(), key, body), null);
+    }
+
+    private String body(String merchant, String url, String types) {
+        return "{\"merchantId\":\"" + merchant + "\",\"url\":\"" + url + "\",\"eventTypes\":" + types + "}";
+    }
+
+    private JsonNode list(String program) {
+        return json(handler.handleRequest(get(LIST, Map.of("programId", program), Map.of(), Caller.operator()), null));
+    }
+
+    @Test
+    void create_answersTheSecretOnce_listShowsItWithout_andDeleteStopsIt() {
+        APIGatewayV2HTTPResponse created = create(programId, "webhook-key-01",
+                body(merchantId, "https://partner.example/hook", "[\"PointsAccrued\",\"PointsRedeemed\",\"PointsAccrued\"]"));
+
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
+        JsonNode answer = json(created);
+        assertThat(answer.get("secret").asText()).startsWith("whsec_");
+        assertThat(answer.get("eventTypes")).hasSize(2);
+        String subscriptionId = answer.get("subscriptionId").asText();
+        JsonNode replay = json(create(programId, "webhook-key-01",
+                body(merchantId, "https://partner.example/hook", "[\"PointsAccrued\",\"PointsRedeemed\",\"PointsAccrued\"]")));
+        assertThat(replay.get("subscriptionId").asText()).isEqualTo(subscriptionId);
+        assertThat(replay.has("secret")).as("a replay does not show the secret again").isFalse();
+
+        JsonNode listed = list(programId);
+        assertThat(listed.get("items")).hasSize(1);
+        assertThat(listed.at("/items/0/subscriptionId").asText()).isEqualTo(subscriptionId);
+        assertThat(listed.at("/items/0").has("secret")).isFalse();
+        assertThat(new WebhookSubscriptions(context.dynamo(), context.tableName()).live(programId).getFirst().secret())
+                .isEqualTo(answer.get("secret").asText());
+
+        APIGatewayV2HTTPResponse deleted = handler.handleRequest(get(DELETE,
+                Map.of("programId", programId, "subscriptionId", subscriptionId), Map.of(), Caller.operator()), null);
+        assertThat(deleted.getStatusCode()).as(deleted.getBody()).isEqualTo(200);
+        assertThat(list(programId).get("items")).isEmpty();
+        assertProblem(handler.handleRequest(get(DELETE, Map.of("programId", programId, "subscriptionId", subscriptionId),
+                Map.of(), Caller.operator()), null), 404, "not-found");
+    }
+
+    @Test
+    void badInput_isRefused_andChangesNothing() {
+        assertProblem(create(programId, "webhook-key-02", body(merchantId, "http://partner.example/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-03", body(merchantId, "https://127.0.0.1/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-04", body(merchantId, "https://10.0.0.7/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-05", body(merchantId, "https://localhost/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-06", body(merchantId, "https://partner.example/hook", "[\"PointsStolen\"]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-07", body(merchantId, "https://partner.example/hook", "[]")), 400, "validation-failed");
+        assertProblem(create(programId, "webhook-key-08", body("mch_of_another", "https://partner.example/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
+        assertProblem(create("prg_missing", "webhook-key-09", body(merchantId, "https://partner.example/hook", "[\"PointsAccrued\"]")), 404, "not-found");
+        assertThat(list(programId).get("items")).isEmpty();
+        assertProblem(handler.handleRequest(get(LIST, Map.of("programId", "prg_missing"), Map.of(), Caller.operator()), null), 404, "not-found");
+    }
+
+    @Test
+    void loopbackHttp_isAllowedOnlyOnTheLocalRuntime() {
+        String loopback = body(merchantId, "http://127.0.0.1:8123/hook", "[\"PointsAccrued\"]");
+        assertProblem(create(programId, "webhook-key-10", loopback), 400, "validation-failed");
+
+        System.setProperty(WebhookAdmin.LOCAL_RUNTIME_FLAG, "true");
+        APIGatewayV2HTTPResponse created = create(programId, "webhook-key-11", loopback);
+        assertThat(created.getStatusCode()).as(created.getBody()).isEqualTo(201);
+    }
+}
