@@ -99,6 +99,7 @@ class ContractFuzzIT {
         // would let the fuzzer revoke the key the other probes use).
         IDS.put("merchantId", "mch_00000000000000000000");
         IDS.put("campaignId", "cmp_00000000000000000000");
+        IDS.put("subscriptionId", "whk_00000000000000000000"); // no such subscription: DELETE answers 404
         IDS.put("period", "2026-01"); // a month with no closed settlement: GET answers 404
         Answer order = send("POST", "/v1/purchases", merchantKey, Map.of("Idempotency-Key", "fuzz-setup-order",
                 "Content-Type", "application/json"), CONTRACT.document().at(
@@ -145,7 +146,7 @@ class ContractFuzzIT {
     private void run(Probe probe) throws IOException, InterruptedException {
         String path = probe.pathTemplate();
         Map<String, String> pathParameters = new LinkedHashMap<>();
-        for (String name : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period")) {
+        for (String name : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period", "subscriptionId")) {
             if (path.contains("{" + name + "}")) {
                 String value = probe.headers().getOrDefault("x-fuzz-" + name, IDS.get(name));
                 pathParameters.put(name, value);
@@ -217,7 +218,7 @@ class ContractFuzzIT {
         probes.add(seed.with("unknown key", h -> h.put("Authorization", "Bearer lk_unknown"), seed.body()));
         probes.add(seed.with("not a bearer key", h -> h.put("Authorization", "Basic " + OPERATOR_KEY), seed.body()));
         probes.add(new Probe(seed.label() + " / other role", seed.method(), seed.pathTemplate(), seed.headers(), seed.body(), !seed.asOperator(), true));
-        for (String parameter : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period")) {
+        for (String parameter : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period", "subscriptionId")) {
             if (seed.pathTemplate().contains("{" + parameter + "}")) {
                 for (String value : List.of("nope", "x".repeat(200), "8000123456789017", "800012345678901", "a b", "../x", "%00", "é")) {
                     probes.add(seed.with(parameter + "=" + value, h -> h.put("x-fuzz-" + parameter, value), seed.body()));

@@ -15,9 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalRuntimeRestartIT {
     private static final String OPERATOR_KEY = "restart-operator-key-0123456789";
     private static final Path TEMPLATE = Path.of("..", "template.yaml").toAbsolutePath().normalize();
-    private static final String ENROLMENT = """
-            {"profile":{"name":"Ada Lovelace","phone":"+447700900123","email":"ada@example.com"},
-             "consents":{"sms":true,"email":true,"push":false},"kind":"customer"}""";
+    /** An enrolment with this phone; contacts are unique per program, so each member gets its own. */
+    private static String enrolment(String phone) {
+        return """
+                {"profile":{"name":"Ada Lovelace","phone":"%s"},
+                 "consents":{"sms":true,"email":true,"push":false},"kind":"customer"}""".formatted(phone);
+    }
 
     @TempDir
     Path dataDirectory;
@@ -32,7 +35,7 @@ class LocalRuntimeRestartIT {
                     "{\"name\":\"Coffee Club\",\"currency\":\"EUR\"}").json().get("programId").asText();
             merchantKey = api.post("/v1/programs/" + programId + "/merchants", OPERATOR_KEY, "restart-merchant-1",
                     "{\"name\":\"Bean Bar\"}").json().get("apiKey").asText();
-            firstMember = api.post("/v1/members", merchantKey, "restart-enrol-1", ENROLMENT).json().get("memberId").asText();
+            firstMember = api.post("/v1/members", merchantKey, "restart-enrol-1", enrolment("+447700900123")).json().get("memberId").asText();
             api.awaitEvent("MemberEnrolled", "memberId", firstMember);
             api.awaitEvent("CardIssued", "memberId", firstMember);
         }
@@ -40,7 +43,7 @@ class LocalRuntimeRestartIT {
 
         try (LocalRuntime second = start()) {
             LocalApi api = new LocalApi(second.url());
-            LocalApi.Response enrolled = api.post("/v1/members", merchantKey, "restart-enrol-2", ENROLMENT);
+            LocalApi.Response enrolled = api.post("/v1/members", merchantKey, "restart-enrol-2", enrolment("+447700900124"));
             assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
             String secondMember = enrolled.json().get("memberId").asText();
 

@@ -123,6 +123,31 @@ class TenantIsolationIT {
             Map.entry("GET /v1/programs/{programId}/webhooks", ids -> new Case("GET", "/v1/programs/" + ids.programId() + "/webhooks", null, 403)),
             Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", ids -> new Case("DELETE",
                     "/v1/programs/" + ids.programId() + "/webhooks/whk_any", null, 403)),
+            // Members as a CRM: Y's member is not found; a lookup by the phone Y's member has answers X's own member only.
+            Map.entry("GET /v1/members", ids -> new Case("GET", "/v1/members?phone=%2B447700900123", null, 200)),
+            Map.entry("GET /v1/members/{memberId}/statement", ids -> new Case("GET",
+                    "/v1/members/" + ids.memberId() + "/statement", null, 404)),
+            Map.entry("PATCH /v1/members/{memberId}", ids -> new Case("PATCH", "/v1/members/" + ids.memberId(),
+                    "{\"tags\":[\"vip\"]}", 404)),
+            Map.entry("GET /v1/purchases/{orderId}", ids -> new Case("GET", "/v1/purchases/" + ids.orderId(), null, 404)),
+            // Operator routes of the CRM, settlement and analytics: a merchant key reaches none of them.
+            Map.entry("POST /v1/programs/{programId}/members/{memberId}/adjustments", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/members/" + ids.memberId() + "/adjustments",
+                    "{\"points\":100,\"reason\":\"goodwill\"}", 403)),
+            Map.entry("POST /v1/programs/{programId}/members/{memberId}/erasure", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/members/" + ids.memberId() + "/erasure", "", 403)),
+            Map.entry("PUT /v1/programs/{programId}/agreement", ids -> new Case("PUT",
+                    "/v1/programs/" + ids.programId() + "/agreement", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/agreement", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/agreement", null, 403)),
+            Map.entry("POST /v1/programs/{programId}/settlements", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/settlements", "{\"period\":\"2026-01\"}", 403)),
+            Map.entry("GET /v1/programs/{programId}/settlements/{period}", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/settlements/2026-01", null, 403)),
+            Map.entry("GET /v1/programs/{programId}/liability", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/liability", null, 403)),
+            Map.entry("GET /v1/programs/{programId}/analytics", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/analytics?from=2026-01-01&to=2026-01-31", null, 403)),
             Map.entry("$default", ids -> new Case("GET", "/v1/members/" + ids.memberId() + "/secrets", null, 404)));
 
     @BeforeAll
