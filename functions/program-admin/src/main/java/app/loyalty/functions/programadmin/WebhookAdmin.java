@@ -118,7 +118,7 @@ final class WebhookAdmin {
         Instant now = clock.instant();
         try {
             context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder()
-                    .transactItems(subscriptions.delete(programId, subscriptionId, now)).build());
+                    .transactItems(subscriptions.markDeleted(programId, subscriptionId, now)).build());
         } catch (TransactionCanceledException e) {
             throw ApiException.notFound("Webhook subscription " + subscriptionId + " of program " + programId);
         }

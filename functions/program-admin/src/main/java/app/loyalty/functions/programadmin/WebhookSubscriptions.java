@@ -74,7 +74,7 @@ final class WebhookSubscriptions {
     }
 
     /** Marks a live subscription deleted and forgets its secret; fails its condition when there is none. */
-    TransactWriteItem delete(String programId, String subscriptionId, Instant now) {
+    TransactWriteItem markDeleted(String programId, String subscriptionId, Instant now) {
         return TransactWriteItem.builder().update(Update.builder().tableName(tableName)
                 .key(key(programId, subscriptionId))
                 .updateExpression("SET deletedAt = :now REMOVE secret")

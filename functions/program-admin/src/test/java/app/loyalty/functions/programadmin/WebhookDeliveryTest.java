@@ -100,7 +100,7 @@ class WebhookDeliveryTest {
     void aDeletedSubscription_getsNothing() throws Exception {
         subscribe("whk_gone", "/steady", List.of("PointsAccrued"), "whsec_gone");
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
-                new WebhookSubscriptions(context.dynamo(), context.tableName()).delete(PROGRAM, "whk_gone", clock.instant())).build());
+                new WebhookSubscriptions(context.dynamo(), context.tableName()).markDeleted(PROGRAM, "whk_gone", clock.instant())).build());
 
         assertThat(handler.deliver(event("PointsAccrued", "evt_2"))).isEmpty();
         assertThat(received).isEmpty();
