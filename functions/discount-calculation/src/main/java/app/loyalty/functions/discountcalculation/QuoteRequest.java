@@ -1,8 +1,10 @@
 package app.loyalty.functions.discountcalculation;
 
-import app.loyalty.shared.domain.Text;
 import app.loyalty.shared.domain.earn.Adjustment;
 import app.loyalty.shared.domain.earn.BasketLine;
+import app.loyalty.shared.http.BasketBodies;
+import app.loyalty.shared.http.BasketBodies.AdjustmentBody;
+import app.loyalty.shared.http.BasketBodies.LineBody;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -15,45 +17,7 @@ import java.util.regex.Pattern;
 record QuoteRequest(String cardNumber, String memberId, String orderId, String currency, List<LineBody> lines,
                     List<AdjustmentBody> adjustments, String promoCode, Long pointsToSpend) {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
-    static final long MAX_AMOUNT = 10_000_000_000L;
     static final long MAX_POINTS = 1_000_000_000_000L;
-    static final int MAX_LINES = 200;
-    static final int MAX_ADJUSTMENTS = 20;
-    static final long MAX_QUANTITY = 10_000;
-
-    record LineBody(String sku, String category, Long quantity, Long unitPrice) {
-        LineBody {
-            if (sku == null || !TEXT.matcher(sku).matches()) {
-                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
-            }
-            if (category == null || !TEXT.matcher(category).matches()) {
-                throw new IllegalArgumentException("lines[].category must be 1-64 letters, digits or . _ : / - space");
-            }
-            if (quantity == null || quantity < 1 || quantity > MAX_QUANTITY) {
-                throw new IllegalArgumentException("lines[].quantity must be 1.." + MAX_QUANTITY);
-            }
-            if (unitPrice == null || unitPrice < 0 || unitPrice > MAX_AMOUNT) {
-                throw new IllegalArgumentException("lines[].unitPrice must be 0.." + MAX_AMOUNT + " minor units");
-            }
-        }
-    }
-
-    record AdjustmentBody(String kind, Long amount, String label) {
-        AdjustmentBody {
-            Adjustment.Kind parsed = Adjustment.Kind.fromWireName("adjustments[].kind", kind);
-            if (amount == null) {
-                throw new IllegalArgumentException("adjustments[].amount is required");
-            }
-            if (parsed == Adjustment.Kind.COUPON && (amount > 0 || amount < -MAX_AMOUNT)) {
-                throw new IllegalArgumentException("adjustments[].amount of a coupon takes off: -" + MAX_AMOUNT + "..0 minor units");
-            }
-            if (parsed != Adjustment.Kind.COUPON && (amount < 0 || amount > MAX_AMOUNT)) {
-                throw new IllegalArgumentException("adjustments[].amount of a " + kind + " adds: 0.." + MAX_AMOUNT + " minor units");
-            }
-            Text.optional("adjustments[].label", label, Adjustment.MAX_LABEL);
-        }
-    }
 
     QuoteRequest {
         if ((cardNumber == null) == (memberId == null)) {
@@ -68,11 +32,11 @@ record QuoteRequest(String cardNumber, String memberId, String orderId, String c
         if (currency != null && !currency.matches("[A-Z]{3}")) {
             throw new IllegalArgumentException("currency must be an ISO 4217 code such as EUR");
         }
-        if (lines == null || lines.isEmpty() || lines.size() > MAX_LINES || lines.contains(null)) {
-            throw new IllegalArgumentException("lines must hold 1.." + MAX_LINES + " basket lines, none null");
+        if (lines == null || lines.isEmpty() || lines.size() > BasketBodies.MAX_LINES || lines.contains(null)) {
+            throw new IllegalArgumentException("lines must hold 1.." + BasketBodies.MAX_LINES + " basket lines, none null");
         }
-        if (adjustments != null && (adjustments.size() > MAX_ADJUSTMENTS || adjustments.contains(null))) {
-            throw new IllegalArgumentException("adjustments must hold at most " + MAX_ADJUSTMENTS + " adjustments, none null");
+        if (adjustments != null && (adjustments.size() > BasketBodies.MAX_ADJUSTMENTS || adjustments.contains(null))) {
+            throw new IllegalArgumentException("adjustments must hold at most " + BasketBodies.MAX_ADJUSTMENTS + " adjustments, none null");
         }
         long sum = 0;
         for (LineBody line : lines) {
@@ -86,9 +50,9 @@ record QuoteRequest(String cardNumber, String memberId, String orderId, String c
             throw new IllegalArgumentException("lines (" + sum + ") and adjustments (" + adjusted + ") add up to "
                     + (sum + adjusted) + ": a basket's total must be positive");
         }
-        if (sum + adjusted > MAX_AMOUNT) {
+        if (sum + adjusted > BasketBodies.MAX_AMOUNT) {
             throw new IllegalArgumentException("lines and adjustments add up to " + (sum + adjusted) + ", more than "
-                    + MAX_AMOUNT + " minor units");
+                    + BasketBodies.MAX_AMOUNT + " minor units");
         }
         if (promoCode != null && !ID.matcher(promoCode).matches()) {
             throw new IllegalArgumentException("promoCode must be 1-64 characters: letters, digits, . _ : -");
@@ -101,11 +65,10 @@ record QuoteRequest(String cardNumber, String memberId, String orderId, String c
     }
 
     List<BasketLine> basketLines() {
-        return lines.stream().map(l -> new BasketLine(l.sku(), l.category(), l.quantity(), l.unitPrice())).toList();
+        return lines.stream().map(LineBody::toBasketLine).toList();
     }
 
     List<Adjustment> basketAdjustments() {
-        return adjustments.stream().map(a -> new Adjustment(Adjustment.Kind.fromWireName("adjustments[].kind", a.kind()),
-                a.amount(), a.label())).toList();
+        return adjustments.stream().map(AdjustmentBody::toAdjustment).toList();
     }
 }

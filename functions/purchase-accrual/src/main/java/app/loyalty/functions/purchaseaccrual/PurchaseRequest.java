@@ -1,7 +1,9 @@
 package app.loyalty.functions.purchaseaccrual;
 
-import app.loyalty.shared.domain.Text;
 import app.loyalty.shared.domain.earn.Adjustment;
+import app.loyalty.shared.http.BasketBodies;
+import app.loyalty.shared.http.BasketBodies.AdjustmentBody;
+import app.loyalty.shared.http.BasketBodies.LineBody;
 import app.loyalty.shared.store.MemberStats;
 import com.fasterxml.jackson.databind.JsonNode;
 import app.loyalty.shared.store.OrderRepository.Line;
@@ -17,14 +19,13 @@ import java.util.regex.Pattern;
  * what it was before they existed.
  */
 record PurchaseRequest(String cardNumber, String memberId, String orderId, PurchaseRequest.MoneyBody total,
-                       List<PurchaseRequest.LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt,
-                       List<PurchaseRequest.AdjustmentBody> adjustments, JsonNode metadata, String redemptionId) {
+                       List<LineBody> lines, Long paidWithPoints, String promoCode, Instant purchasedAt,
+                       List<AdjustmentBody> adjustments, JsonNode metadata, String redemptionId) {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    static final Pattern TEXT = Pattern.compile("[A-Za-z0-9._:/ -]{1,64}");
-    static final long MAX_AMOUNT = 10_000_000_000L;
-    static final int MAX_LINES = 200;
-    static final int MAX_ADJUSTMENTS = 20;
-    static final long MAX_QUANTITY = 10_000;
+    static final long MAX_AMOUNT = BasketBodies.MAX_AMOUNT;
+    static final int MAX_LINES = BasketBodies.MAX_LINES;
+    static final int MAX_ADJUSTMENTS = BasketBodies.MAX_ADJUSTMENTS;
+    static final long MAX_QUANTITY = BasketBodies.MAX_QUANTITY;
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /** How late a purchase may be posted; within the days MemberStats keeps per-day points for the cap. */
     static final Duration MAX_POSTING_DELAY = Duration.ofDays(MemberStats.POINTS_BY_DAY_KEPT - 1);
@@ -37,46 +38,6 @@ record PurchaseRequest(String cardNumber, String memberId, String orderId, Purch
             if (currency == null || !currency.matches("[A-Z]{3}")) {
                 throw new IllegalArgumentException("total.currency must be an ISO 4217 code such as EUR");
             }
-        }
-    }
-
-    record LineBody(String sku, String category, Long quantity, Long unitPrice) {
-        LineBody {
-            if (sku == null || !TEXT.matcher(sku).matches()) {
-                throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
-            }
-            if (category == null || !TEXT.matcher(category).matches()) {
-                throw new IllegalArgumentException("lines[].category must be 1-64 letters, digits or . _ : / - space");
-            }
-            if (quantity == null || quantity < 1 || quantity > MAX_QUANTITY) {
-                throw new IllegalArgumentException("lines[].quantity must be 1.." + MAX_QUANTITY);
-            }
-            if (unitPrice == null || unitPrice < 0 || unitPrice > MAX_AMOUNT) {
-                throw new IllegalArgumentException("lines[].unitPrice must be 0.." + MAX_AMOUNT + " minor units");
-            }
-        }
-    }
-
-    /** An order-level coupon, shipping, tax or fee (openapi.yaml: BasketAdjustment). */
-    record AdjustmentBody(String kind, Long amount, String label) {
-        AdjustmentBody {
-            Adjustment.Kind parsed = Adjustment.Kind.fromWireName("adjustments[].kind", kind);
-            if (amount == null) {
-                throw new IllegalArgumentException("adjustments[].amount is required");
-            }
-            if (parsed == Adjustment.Kind.COUPON && (amount > 0 || amount < -MAX_AMOUNT)) {
-                throw new IllegalArgumentException("adjustments[].amount of a coupon takes off: -" + MAX_AMOUNT
-                        + "..0 minor units");
-            }
-            if (parsed != Adjustment.Kind.COUPON && (amount < 0 || amount > MAX_AMOUNT)) {
-                throw new IllegalArgumentException("adjustments[].amount of a " + kind + " adds: 0.." + MAX_AMOUNT
-                        + " minor units");
-            }
-            Text.optional("adjustments[].label", label, Adjustment.MAX_LABEL);
-        }
-
-        Adjustment toAdjustment() {
-            return new Adjustment(Adjustment.Kind.fromWireName("adjustments[].kind", kind), amount, label);
         }
     }
 

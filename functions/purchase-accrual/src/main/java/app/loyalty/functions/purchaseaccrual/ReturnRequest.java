@@ -1,5 +1,7 @@
 package app.loyalty.functions.purchaseaccrual;
 
+import app.loyalty.shared.http.BasketBodies;
+
 import java.util.List;
 
 /** The body of POST /v1/purchases/{orderId}/returns: by amount or by lines, exactly one (openapi.yaml: ReturnRequest). */
@@ -8,11 +10,11 @@ record ReturnRequest(String returnId, Long amount, List<ReturnRequest.ReturnLine
     record ReturnLine(String sku, Long quantity) {
         ReturnLine {
             // The SKU rule of purchase lines: a return names SKUs of the order, and openapi.yaml states one pattern.
-            if (sku == null || !PurchaseRequest.TEXT.matcher(sku).matches()) {
+            if (sku == null || !BasketBodies.TEXT.matcher(sku).matches()) {
                 throw new IllegalArgumentException("lines[].sku must be 1-64 letters, digits or . _ : / - space");
             }
-            if (quantity == null || quantity < 1 || quantity > PurchaseRequest.MAX_QUANTITY) {
-                throw new IllegalArgumentException("lines[].quantity must be 1.." + PurchaseRequest.MAX_QUANTITY);
+            if (quantity == null || quantity < 1 || quantity > BasketBodies.MAX_QUANTITY) {
+                throw new IllegalArgumentException("lines[].quantity must be 1.." + BasketBodies.MAX_QUANTITY);
             }
         }
     }
