@@ -136,6 +136,8 @@ class TenantIsolationIT {
                     "{\"points\":100,\"reason\":\"goodwill\"}", 403)),
             Map.entry("POST /v1/programs/{programId}/members/{memberId}/erasure", ids -> new Case("POST",
                     "/v1/programs/" + ids.programId() + "/members/" + ids.memberId() + "/erasure", "", 403)),
+            Map.entry("POST /v1/programs/{programId}/contact-keys/rekey", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/contact-keys/rekey", "{\"limit\":25}", 403)),
             Map.entry("PUT /v1/programs/{programId}/agreement", ids -> new Case("PUT",
                     "/v1/programs/" + ids.programId() + "/agreement", "{}", 403)),
             Map.entry("GET /v1/programs/{programId}/agreement", ids -> new Case("GET",

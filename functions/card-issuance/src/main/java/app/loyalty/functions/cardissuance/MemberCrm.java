@@ -468,8 +468,8 @@ final class MemberCrm {
             update.condition(update.name("version") + " = " + update.value(Attr.number(profileItem, "version")));
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(update.build(table, MemberRepository.profileKey(member.memberId())));
-            released.forEach(claim -> items.add(contacts.release(claim, member.memberId())));
-            claimed.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), caller.programId(), now)));
+            released.forEach(claim -> items.addAll(contacts.release(claim, member.memberId())));
+            claimed.forEach(claim -> items.addAll(contacts.claim(claim, member.memberId(), caller.programId(), now)));
 
             Member changed = new Member(member.memberId(), member.programId(), member.kind(), after,
                     body.consents() == null ? member.consents() : body.consents().toConsents(), member.status(),
@@ -568,7 +568,7 @@ final class MemberCrm {
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(profileUpdate);
             items.add(blockForErasure(member.cardNumber(), now));
-            releases.forEach(claim -> items.add(contacts.release(claim, member.memberId())));
+            releases.forEach(claim -> items.addAll(contacts.release(claim, member.memberId())));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("memberId", member.memberId());
             data.put("erasedAt", now.toString());

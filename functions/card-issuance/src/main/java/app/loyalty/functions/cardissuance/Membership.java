@@ -136,7 +136,7 @@ final class Membership {
                     : Map.of(MemberRepository.EXTERNAL_IDS, software.amazon.awssdk.services.dynamodb.model.AttributeValue
                             .fromM(Map.of(caller.merchantId(), app.loyalty.shared.store.Attr.s(body.externalId()))))));
             items.add(members.issueCard(card));
-            claims.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), program.programId(), now)));
+            claims.forEach(claim -> items.addAll(contacts.claim(claim, member.memberId(), program.programId(), now)));
             return new IdempotentWriter.Write(201,
                     views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
                     items, events);
