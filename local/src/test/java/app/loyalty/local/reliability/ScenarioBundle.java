@@ -152,6 +152,11 @@ final class ScenarioBundle {
 
     /** Every item of the table, in key order. */
     List<Map<String, AttributeValue>> everything() {
+        return scan(context);
+    }
+
+    /** Every item of the context's table, in key order. */
+    static List<Map<String, AttributeValue>> scan(AppContext context) {
         List<Map<String, AttributeValue>> all = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
