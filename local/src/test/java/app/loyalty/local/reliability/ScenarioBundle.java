@@ -1,5 +1,6 @@
 package app.loyalty.local.reliability;
 
+import app.loyalty.functions.bonusexpiry.BonusExpiryHandler;
 import app.loyalty.functions.cardissuance.CardIssuanceHandler;
 import app.loyalty.functions.discountcalculation.DiscountCalculationHandler;
 import app.loyalty.functions.programadmin.ProgramAdminHandler;
@@ -115,6 +116,60 @@ final class ScenarioBundle {
     static String purchaseBody(String memberId, String orderId, long amount) {
         return "{\"memberId\":\"" + memberId + "\",\"orderId\":\"" + orderId + "\",\"total\":{\"amount\":" + amount
                 + ",\"currency\":\"EUR\"}}";
+    }
+
+    /** The program rules of {@link #activity}: points available at once, burning 30 days after they were earned. */
+    static final String EXPIRING_RULES =
+            "{\"pendingDays\":0,\"expiry\":{\"policy\":\"DAYS_AFTER_EARNING\",\"days\":30,\"noticeDays\":7}}";
+
+    /**
+     * A little of everything that writes events, through the handlers: per member an enrolment, two purchases, a
+     * partial return, a hold captured and one cancelled; then an expiry run in the notice period (reminders) and one
+     * after the expiry day (write-offs). The clock moves between steps, so the events have an order. The program must
+     * have {@link #EXPIRING_RULES}; the clock ends on 2027-01-03.
+     */
+    void activity(Merchant merchant, int members, String prefix) {
+        Caller caller = merchant.caller();
+        for (int m = 0; m < members; m++) {
+            String memberId = enrol(merchant, Math.floorMod(prefix.hashCode(), 1000) * 10 + 5000 + m).memberId();
+            step();
+            send(purchases, TestRequests.post("POST /v1/purchases", caller, prefix + "-purchase-a-" + m,
+                    purchaseBody(memberId, prefix + "-order-a-" + m, 12_000 + 100L * m)), 201);
+            step();
+            send(purchases, TestRequests.post("POST /v1/purchases", caller, prefix + "-purchase-b-" + m,
+                    purchaseBody(memberId, prefix + "-order-b-" + m, 8_000)), 201);
+            step();
+            send(purchases, TestRequests.post("POST /v1/purchases/{orderId}/returns",
+                    Map.of("orderId", prefix + "-order-a-" + m), caller, prefix + "-return-" + m,
+                    "{\"returnId\":\"" + prefix + "-return-" + m + "\",\"amount\":2000}"), 201);
+            step();
+            String held = json(send(redemptions, TestRequests.post("POST /v1/redemptions", caller, prefix + "-hold-" + m,
+                    "{\"memberId\":\"" + memberId + "\",\"orderId\":\"" + prefix + "-spend-" + m + "\",\"points\":25}"), 201))
+                    .path("redemptionId").asText();
+            send(redemptions, TestRequests.post("POST /v1/redemptions/{redemptionId}/capture",
+                    Map.of("redemptionId", held), caller, prefix + "-capture-" + m, "{}"), 200);
+            step();
+            String cancelled = json(send(redemptions, TestRequests.post("POST /v1/redemptions", caller,
+                    prefix + "-hold-b-" + m,
+                    "{\"memberId\":\"" + memberId + "\",\"orderId\":\"" + prefix + "-spend-b-" + m + "\",\"points\":10}"), 201))
+                    .path("redemptionId").asText();
+            send(redemptions, TestRequests.post("POST /v1/redemptions/{redemptionId}/cancel",
+                    Map.of("redemptionId", cancelled), caller, prefix + "-cancel-" + m, null), 200);
+            step();
+        }
+        BonusExpiryHandler expiry = new BonusExpiryHandler(context);
+        clock.set(Instant.parse("2026-12-29T01:00:00Z")); // within the 7 notice days of the 2027-01-02 expiry
+        if (expiry.run(null, null).remindersSent() == 0) {
+            throw new AssertionError("the expiry job sent no reminder in the notice period");
+        }
+        clock.set(Instant.parse("2027-01-03T01:00:00Z"));
+        if (expiry.run(null, null).lotsExpired() == 0) {
+            throw new AssertionError("the expiry job wrote nothing off after the expiry day");
+        }
+    }
+
+    private void step() {
+        clock.advance(java.time.Duration.ofMinutes(7));
     }
 
     /** Sends and checks the status, failing with the answer when it is another. */
