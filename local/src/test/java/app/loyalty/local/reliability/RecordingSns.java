@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * SNS as the notifications function sees it: every accepted publish is recorded (where it went and the text), and
- * the next {@link #failNext} publishes are refused with a 500 as SNS does when it is unavailable, recording nothing.
+ * SNS as the notifications function sees it: every accepted publish is recorded (where it went and the text); while
+ * it is {@link #down} every publish is refused with a 500 as SNS does when it is unavailable, recording nothing, and
+ * {@link #failNext} refuses the next few only.
  * The message id is derived from the message, so the same message gets the same id whatever the order of sends.
  */
 final class RecordingSns implements SnsClient {
@@ -25,10 +26,11 @@ final class RecordingSns implements SnsClient {
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private volatile boolean down;
 
     @Override
     public PublishResponse publish(PublishRequest request) {
-        if (failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        if (down || failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             refused.incrementAndGet();
             throw (SnsException) SnsException.builder().statusCode(500)
                     .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalError")
@@ -44,6 +46,11 @@ final class RecordingSns implements SnsClient {
     /** Refuses the next {@code count} publishes. */
     void failNext(int count) {
         failuresLeft.set(count);
+    }
+
+    /** SNS unavailable (true) or back (false). */
+    void down(boolean unavailable) {
+        down = unavailable;
     }
 
     List<Sent> sent() {
