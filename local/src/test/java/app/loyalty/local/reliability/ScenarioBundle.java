@@ -67,9 +67,24 @@ final class ScenarioBundle {
 
     /** A bundle on a fresh table, its clock at {@code now}. */
     static ScenarioBundle start(String now) {
+        useTheBuildsSqliteNatives();
         MutableClock clock = MutableClock.at(now);
         DynamoDbClient dynamo = DynamoDbLocal.client();
         return new ScenarioBundle(new AppContext(dynamo, TestTables.create(dynamo), clock, Json.MAPPER), clock);
+    }
+
+    /**
+     * The shared DynamoDbLocal fixture looks for sqlite4java's native library next to the sqlite4java jar in the Maven
+     * repository; this module's build copies it to target/lib instead (where the local runtime finds it), so point
+     * sqlite4java there, as the runtime does, unless the run chose a directory.
+     */
+    private static void useTheBuildsSqliteNatives() {
+        if (System.getProperty("sqlite4java.library.path") == null) {
+            java.nio.file.Path lib = java.nio.file.Path.of("target", "lib").toAbsolutePath();
+            if (java.nio.file.Files.isDirectory(lib)) {
+                System.setProperty("sqlite4java.library.path", lib.toString());
+            }
+        }
     }
 
     /** The same handlers, table and clock, reaching DynamoDB through {@code dynamo}. */
