@@ -65,7 +65,7 @@ class RelayBatchScenarioIT {
         List<String> violations = new ArrayList<>();
         try (ConsumerRuns runs = new ConsumerRuns(bundle)) {
             runs.subscribe(merchant);
-            bundle.activity(merchant, 2, "r");
+            bundle.activity(merchant, 1, "r");
             List<Map<String, AttributeValue>> produced = bundle.everything();
             List<DynamodbStreamRecord> records = streamRecords(produced);
             List<DomainEvent> events = records.stream().flatMap(r -> outbox(r).stream()).toList();
