@@ -60,7 +60,7 @@ class RetryRaceScenarioIT {
     @Test
     void aRequestAndItsRetryRacing_applyOnce_andAnswerAlike_forEnrolPurchaseReturnHoldAndCapture() throws Exception {
         Merchant merchant = bundle.programWithMerchant("race", RULES);
-        int rounds = ReliabilityRun.operations(6);
+        int rounds = ReliabilityRun.operations(4);
         List<Member> enrolled = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             String n = Integer.toString(round);
