@@ -142,8 +142,9 @@ class TenantIsolationIT {
                     "/v1/programs/" + ids.programId() + "/agreement", null, 403)),
             Map.entry("POST /v1/programs/{programId}/settlements", ids -> new Case("POST",
                     "/v1/programs/" + ids.programId() + "/settlements", "{\"period\":\"2026-01\"}", 403)),
+            // A merchant reads its own program's settlement (its own line); another program's answers as not found.
             Map.entry("GET /v1/programs/{programId}/settlements/{period}", ids -> new Case("GET",
-                    "/v1/programs/" + ids.programId() + "/settlements/2026-01", null, 403)),
+                    "/v1/programs/" + ids.programId() + "/settlements/2026-01", null, 404)),
             Map.entry("GET /v1/programs/{programId}/liability", ids -> new Case("GET",
                     "/v1/programs/" + ids.programId() + "/liability", null, 403)),
             Map.entry("GET /v1/programs/{programId}/analytics", ids -> new Case("GET",
