@@ -154,7 +154,7 @@ class LocalSettlementIT {
         assertThat(ownCsv.body()).contains("2026-11," + coffee[0] + "," + books[0] + ",,,,,,,,,,,-200,EUR")
                 .doesNotContain("2026-11," + books[0] + ",");
         LocalApi.Response otherProgram = api.post("/v1/programs", OPERATOR_KEY, "settle-program-0002",
-                "{"name":"Elsewhere","currency":"EUR"}");
+                "{\"name\":\"Elsewhere\",\"currency\":\"EUR\"}");
         String[] stranger = merchant(otherProgram.json().get("programId").asText(), "Stranger", "settle-merchant-x01")
                 .split(" ");
         assertThat(api.get("/v1/programs/" + programId + "/settlements/2026-11", stranger[1]).status())

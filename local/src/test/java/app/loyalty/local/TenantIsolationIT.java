@@ -123,6 +123,10 @@ class TenantIsolationIT {
             Map.entry("GET /v1/programs/{programId}/webhooks", ids -> new Case("GET", "/v1/programs/" + ids.programId() + "/webhooks", null, 403)),
             Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", ids -> new Case("DELETE",
                     "/v1/programs/" + ids.programId() + "/webhooks/whk_any", null, 403)),
+            Map.entry("POST /v1/programs/{programId}/webhooks/{subscriptionId}/secret", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/webhooks/whk_any/secret", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/webhooks/{subscriptionId}/deliveries", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/webhooks/whk_any/deliveries", null, 403)),
             // Members as a CRM: Y's member is not found; a lookup by the phone Y's member has answers X's own member only.
             Map.entry("GET /v1/members", ids -> new Case("GET", "/v1/members?phone=%2B447700900123", null, 200)),
             Map.entry("GET /v1/members/{memberId}/statement", ids -> new Case("GET",
