@@ -112,8 +112,9 @@ public final class SettlementApiHandler extends ApiFunction {
             Caller caller = request.caller();
             boolean merchant = caller.role() == Caller.Role.MERCHANT;
             if (merchant && !programId.equals(caller.programId())) {
-                // Another program's settlement answers exactly like one that does not exist (API1).
-                throw ApiException.notFound("Closed settlement " + period + " of program " + programId);
+                // Another program's settlement answers exactly like one of the merchant's own program that is not
+                // closed (API1), and does not echo the other program's id.
+                throw ApiException.notFound("Closed settlement " + period);
             }
             String format = request.query("format").orElseGet(() ->
                     request.header("Accept").filter(accept -> accept.contains("text/csv")).map(a -> "csv").orElse("json"));
@@ -121,8 +122,8 @@ public final class SettlementApiHandler extends ApiFunction {
                 throw ApiException.validation("format must be json or csv");
             }
             period(period);
-            SettlementView stored = settlements.find(programId, period)
-                    .orElseThrow(() -> ApiException.notFound("Closed settlement " + period + " of program " + programId));
+            SettlementView stored = settlements.find(programId, period).orElseThrow(() -> ApiException.notFound(
+                    merchant ? "Closed settlement " + period : "Closed settlement " + period + " of program " + programId));
             SettlementView view = merchant ? stored.forMerchant(caller.merchantId()) : stored;
             if (format.equals("csv")) {
                 return new ApiResponse(200, SettlementCsv.write(view), Map.of("Content-Type", "text/csv; charset=utf-8",
