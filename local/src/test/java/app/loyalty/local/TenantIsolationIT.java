@@ -123,6 +123,10 @@ class TenantIsolationIT {
             Map.entry("GET /v1/programs/{programId}/webhooks", ids -> new Case("GET", "/v1/programs/" + ids.programId() + "/webhooks", null, 403)),
             Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", ids -> new Case("DELETE",
                     "/v1/programs/" + ids.programId() + "/webhooks/whk_any", null, 403)),
+            Map.entry("POST /v1/programs/{programId}/webhooks/{subscriptionId}/secret", ids -> new Case("POST",
+                    "/v1/programs/" + ids.programId() + "/webhooks/whk_any/secret", "{}", 403)),
+            Map.entry("GET /v1/programs/{programId}/webhooks/{subscriptionId}/deliveries", ids -> new Case("GET",
+                    "/v1/programs/" + ids.programId() + "/webhooks/whk_any/deliveries", null, 403)),
             // Members as a CRM: Y's member is not found; a lookup by the phone Y's member has answers X's own member only.
             Map.entry("GET /v1/members", ids -> new Case("GET", "/v1/members?phone=%2B447700900123", null, 200)),
             Map.entry("GET /v1/members/{memberId}/statement", ids -> new Case("GET",
@@ -144,8 +148,9 @@ class TenantIsolationIT {
                     "/v1/programs/" + ids.programId() + "/agreement", null, 403)),
             Map.entry("POST /v1/programs/{programId}/settlements", ids -> new Case("POST",
                     "/v1/programs/" + ids.programId() + "/settlements", "{\"period\":\"2026-01\"}", 403)),
+            // A merchant reads its own program's settlement (its own line); another program's answers as not found.
             Map.entry("GET /v1/programs/{programId}/settlements/{period}", ids -> new Case("GET",
-                    "/v1/programs/" + ids.programId() + "/settlements/2026-01", null, 403)),
+                    "/v1/programs/" + ids.programId() + "/settlements/2026-01", null, 404)),
             Map.entry("GET /v1/programs/{programId}/liability", ids -> new Case("GET",
                     "/v1/programs/" + ids.programId() + "/liability", null, 403)),
             Map.entry("GET /v1/programs/{programId}/analytics", ids -> new Case("GET",
