@@ -23,6 +23,7 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
@@ -131,6 +132,7 @@ final class MemberCrm {
      */
     ApiResponse listOrLookUp(ApiRequest request) {
         Caller caller = request.caller();
+        PartnerAccess.requireInAgreement(programOf(caller), caller.merchantId());
         Map<ContactHasher.Kind, String> keys = new LinkedHashMap<>();
         request.query("email").ifPresent(v -> keys.put(ContactHasher.Kind.EMAIL, v));
         request.query("phone").ifPresent(v -> keys.put(ContactHasher.Kind.PHONE, v));
@@ -274,6 +276,7 @@ final class MemberCrm {
      * whatever the history.
      */
     ApiResponse statement(ApiRequest request) {
+        PartnerAccess.requireInAgreement(programOf(request.caller()), request.caller().merchantId());
         Map<String, AttributeValue> profile = memberInProgram(request, request.caller().programId());
         String memberId = Attr.string(profile, "memberId");
         int limit = limit(request);
@@ -397,6 +400,8 @@ final class MemberCrm {
      */
     ApiResponse update(ApiRequest request) {
         Caller caller = request.caller();
+        // Before the body and the idempotency record: a merchant the agreement leaves out changes no member.
+        PartnerAccess.requireInAgreement(programOf(caller), caller.merchantId());
         UpdateRequest body = request.body(UpdateRequest.class);
         int[] attempts = {0};
         return writer.execute(request, () -> {

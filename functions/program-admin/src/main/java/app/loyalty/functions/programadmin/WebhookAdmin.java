@@ -235,7 +235,8 @@ final class WebhookAdmin {
         }
         TreeSet<String> types = new TreeSet<>();
         for (String type : asked) {
-            if (!WebhookSubscriptions.EVENT_TYPES.contains(type)) {
+            // A JSON null in the list is no event type (and Set.copyOf sets throw on contains(null)).
+            if (type == null || !WebhookSubscriptions.EVENT_TYPES.contains(type)) {
                 throw ApiException.validation("eventTypes: " + type + " is not one of " + new TreeSet<>(WebhookSubscriptions.EVENT_TYPES));
             }
             types.add(type);

@@ -100,6 +100,8 @@ class WebhookRoutesTest {
         assertProblem(create(programId, "webhook-key-05", body(merchantId, "https://localhost/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
         assertProblem(create(programId, "webhook-key-06", body(merchantId, "https://partner.example/hook", "[\"PointsStolen\"]")), 400, "validation-failed");
         assertProblem(create(programId, "webhook-key-07", body(merchantId, "https://partner.example/hook", "[]")), 400, "validation-failed");
+        // Found by ContractFuzzIT: a null in the list was a NullPointerException (500).
+        assertProblem(create(programId, "webhook-key-12", body(merchantId, "https://partner.example/hook", "[null]")), 400, "validation-failed");
         assertProblem(create(programId, "webhook-key-08", body("mch_of_another", "https://partner.example/hook", "[\"PointsAccrued\"]")), 400, "validation-failed");
         assertProblem(create("prg_missing", "webhook-key-09", body(merchantId, "https://partner.example/hook", "[\"PointsAccrued\"]")), 404, "not-found");
         assertThat(list(programId).get("items")).isEmpty();
