@@ -249,7 +249,8 @@ final class MemberCrm {
         Instant now = clock.instant();
         DiscountCard.Evaluation card = CardLevels.evaluate(profile, program.rules(), now);
         Balance balance = MemberFigures.read(profile).balanceAt(now, MemberViews.EXPIRING_SOON);
-        MemberProfile p = member.profile();
+        // A partner that neither enrolled the member nor was allowed by the member's consent sees no personal data.
+        MemberProfile p = Membership.contactVisible(member, caller.merchantId()) ? member.profile() : null;
         return new MemberSummary(member.memberId(), member.status().name().toLowerCase(Locale.ROOT),
                 member.kind().name().toLowerCase(Locale.ROOT), p == null ? null : p.name(), p == null ? null : p.phone(),
                 p == null ? null : p.email(), externalIdOf(profile, caller.merchantId()), member.cardNumber(),
@@ -486,8 +487,10 @@ final class MemberCrm {
                     app.loyalty.shared.store.RedemptionStore.reservations(profileItem), CardLevels.cardKind(profileItem),
                     CardLevels.evaluate(profileItem, program.rules(), now))
                     .with(tags, externalId);
-            // The stored replay leaves out the personal data (profile, the merchant's customer id, tags stay).
-            return new IdempotentWriter.Write(200, view, view.withoutProfile(), items, List.of());
+            // The stored replay leaves out the personal data (profile, the merchant's customer id, tags stay); the
+            // answer shows it only to a merchant allowed to see it, as GET member does.
+            return new IdempotentWriter.Write(200, Membership.contactVisible(changed, caller.merchantId()) ? view
+                    : view.withoutProfile(), view.withoutProfile(), items, List.of());
         });
     }
 

@@ -144,6 +144,15 @@ final class Membership {
         });
     }
 
+    /**
+     * Whether a merchant may see the member's personal data (name, phone, email, birth date): only the merchant that
+     * enrolled the member, or any partner of the program when the member consented to share (issue 10, docs/members.md).
+     * Every answer that carries a profile to a merchant asks this one rule.
+     */
+    static boolean contactVisible(Member member, String merchantId) {
+        return java.util.Objects.equals(merchantId, member.enrolledByMerchantId()) || member.consents().sharePartners();
+    }
+
     /** One GetItem of the profile (figures, current card, spend) and the cached program: flat in the member's history. */
     ApiResponse readMember(ApiRequest request) {
         String memberId = request.pathParameter("memberId");
@@ -158,10 +167,7 @@ final class Membership {
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         MemberViews.MemberView view = views.view(state.member(), program, MemberFigures.read(state.profileItem()),
                 RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard);
-        // Contact data only for the merchant that enrolled the member, or any partner when the member consented.
-        boolean contactVisible = merchantId.equals(state.member().enrolledByMerchantId())
-                || state.member().consents().sharePartners();
-        return ApiResponse.json(200, (contactVisible ? view : view.withoutProfile())
+        return ApiResponse.json(200, (contactVisible(state.member(), merchantId) ? view : view.withoutProfile())
                 .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), merchantId)));
     }
 

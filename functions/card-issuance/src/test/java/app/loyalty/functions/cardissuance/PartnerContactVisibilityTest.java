@@ -93,6 +93,27 @@ class PartnerContactVisibilityTest {
         assertThat(byPartner.at("/consents/sharePartners").asBoolean()).isTrue();
     }
 
+    /** The lookup, the member list and PATCH's answer follow the same rule as GET member. */
+    @Test
+    void withoutConsent_aPartnersLookupListAndPatchAnswer_carryNoContactData() {
+        String memberId = enrol("enrol-no-share-02", false);
+
+        JsonNode lookup = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of("phone", "+447700900123"),
+                PARTNER), null));
+        JsonNode list = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of(), PARTNER), null));
+        JsonNode patched = json(handler.handleRequest(post("PATCH /v1/members/{memberId}", Map.of("memberId", memberId),
+                PARTNER, "partner-patch-0001", "{\"tags\":[\"coffee\"]}"), null));
+
+        assertThat(lookup.at("/members/0/memberId").asText()).as("the partner still finds the member").isEqualTo(memberId);
+        for (JsonNode answer : new JsonNode[] {lookup, list, patched}) {
+            assertThat(answer.toString()).doesNotContain("+447700900123", "ada@example.com", "Ada Lovelace");
+        }
+        assertThat(patched.at("/tags/0").asText()).isEqualTo("coffee");
+        JsonNode byEnroller = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of("phone", "+447700900123"),
+                ENROLLER), null));
+        assertThat(byEnroller.at("/members/0/name").asText()).isEqualTo("Ada Lovelace");
+    }
+
     @Test
     void aMerchantTheAgreementLeavesOut_seesNoMember() {
         String memberId = enrol("enrol-outsider-1", true);
