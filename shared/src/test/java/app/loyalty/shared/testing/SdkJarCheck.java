@@ -3,6 +3,7 @@ package app.loyalty.shared.testing;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URL;
@@ -11,9 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
@@ -26,7 +33,10 @@ import java.util.zip.ZipFile;
  *   <li>{@link #classesThatDoNotInitialize}: every AWS service class left in the jar is initialized (static
  *   initializers, bytecode verification), except the request classes of operations no function calls, which are only
  *   loaded, as the client and its endpoint interceptor load them; a class left in the jar that needs a removed one
- *   fails it.</li>
+ *   fails it;</li>
+ *   <li>{@link #responsesOurCodeNamesButTheJarLacks}: every AWS operation our code calls names its response class in
+ *   the caller's bytecode; a call of an operation the list dropped (a new {@code deleteItem} or {@code scan}, say,
+ *   before the list's generator knows it) fails it, where every test on the ordinary class path would pass.</li>
  * </ul>
  */
 public final class SdkJarCheck {
@@ -117,5 +127,33 @@ public final class SdkJarCheck {
             throw new UncheckedIOException(e);
         }
         return failures;
+    }
+
+    private static final Pattern RESPONSE = Pattern.compile("software/amazon/awssdk/services/[a-z0-9]+/model/[A-Za-z0-9]+Response");
+
+    /**
+     * The AWS response classes named by our classes in {@code jar} (the return type of each operation they call, in
+     * their constant pools) that the jar does not hold: empty when every operation our code calls survived the trim.
+     */
+    public static List<String> responsesOurCodeNamesButTheJarLacks(Path jar) throws IOException {
+        Set<String> named = new TreeSet<>();
+        Set<String> entries = new HashSet<>();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                entries.add(entry.getName());
+                if (entry.getName().startsWith("app/loyalty/") && entry.getName().endsWith(".class")) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Matcher matcher = RESPONSE.matcher(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+                        while (matcher.find()) {
+                            named.add(matcher.group());
+                        }
+                    }
+                }
+            }
+        }
+        if (named.isEmpty() && entries.stream().anyMatch(name -> name.startsWith("software/amazon/awssdk/services/"))) {
+            throw new IllegalStateException("No AWS response class named by our code in " + jar + ": the scan is broken");
+        }
+        return named.stream().filter(name -> !entries.contains(name + ".class")).toList();
     }
 }

@@ -47,5 +47,6 @@ class NotificationsJarIT {
                 NotificationsSdkJarProbe::answer)).isEqualTo(NotificationsSdkJarProbe.EXPECTED);
         assertThat(SdkJarCheck.callDynamoDbThroughJar(JAR)).isEqualTo(DynamoDbJarProbe.EXPECTED);
         assertThat(SdkJarCheck.classesThatDoNotInitialize(JAR)).isEmpty();
+        assertThat(SdkJarCheck.responsesOurCodeNamesButTheJarLacks(JAR)).isEmpty();
     }
 }

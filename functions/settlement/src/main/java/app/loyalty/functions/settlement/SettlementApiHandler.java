@@ -7,12 +7,15 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
+import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.SettlementItems;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +49,15 @@ public final class SettlementApiHandler extends ApiFunction {
                 CLOSE, Route.operator(operations::close),
                 READ, Route.operator(operations::read),
                 LIABILITY, Route.operator(operations::liability)));
+    }
+
+    /**
+     * SnapStart priming: the read of a closed settlement of a program that does not exist (one GetItem, a miss, 404),
+     * so the snapshot holds the routing, the DynamoDB client's read path and the problem rendering; writes nothing.
+     */
+    @Override
+    protected List<APIGatewayV2HTTPEvent> primingRequests() {
+        return List.of(primingGet(READ, Map.of("programId", "prg_priming", "period", "2026-01"), Caller.operator()));
     }
 
     record CloseRequest(String period) {
