@@ -20,10 +20,12 @@ What stays:
 
 Rerun after an SDK upgrade or when a function calls another operation (add it to USED), after
 `./mvnw -q -o package -DskipTests -pl <all functions> -am` with an empty functions/unused-sdk-classes.txt (the walk
-needs the untrimmed jars). UnusedSdkClassesJarIT (functions/notifications, and SdkJarCheck in shared's tests for
-every DynamoDB function) calls each used operation through the trimmed jar and initializes every class left in it.
+needs the untrimmed jars). SdkJarCheck (shared's tests; run by the *JarIT of authorizer, discount-calculation,
+purchase-accrual and notifications) calls each used operation through the trimmed jar, initializes every service class
+left in it, and fails when our code names the response of an operation the list dropped.
 
-Usage: python3 bench/sdk-trim/unused-sdk-classes.py functions/*/target/<name>.jar ...  > functions/unused-sdk-classes.txt
+Usage (bench/README.md has the build before it):
+  python3 bench/sdk-trim/unused-sdk-classes.py functions/<each>/target/<each>.jar ... > functions/unused-sdk-classes.txt
 """
 import collections
 import fnmatch
