@@ -35,7 +35,7 @@ for jar in "$@"; do
   unzip -lv "$jar" | awk '
     NR > 3 && $1 ~ /^[0-9]+$/ && NF >= 8 && $8 !~ /\/$/ {
       path = $8
-      if (path ~ /^software\/amazon\/awssdk\/services\/dynamodb\/model\//) lib = "AWS SDK dynamodb: model classes (every operation)"
+      if (path ~ /^software\/amazon\/awssdk\/services\/dynamodb\/model\//) lib = "AWS SDK dynamodb: model classes (used operations; functions/unused-sdk-classes.txt drops the rest)"
       else if (path ~ /^software\/amazon\/awssdk\/services\/dynamodb\/streams\//) lib = "AWS SDK dynamodb: DynamoDB Streams client (unused here)"
       else if (path ~ /^software\/amazon\/awssdk\/services\/dynamodb\//) lib = "AWS SDK dynamodb: client, marshallers, endpoints, waiters"
       else if (path ~ /^software\/amazon\/awssdk\/regions\/servicemetadata\//) lib = "AWS SDK regions: metadata of every AWS service"

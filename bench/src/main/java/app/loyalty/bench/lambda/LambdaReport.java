@@ -5,6 +5,7 @@ import app.loyalty.bench.SqliteNatives;
 import app.loyalty.shared.auth.ApiKeys;
 import app.loyalty.shared.domain.Ids;
 import app.loyalty.shared.domain.member.Card;
+import app.loyalty.shared.domain.member.ContactHasher;
 import app.loyalty.shared.domain.member.Member;
 import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.testing.DynamoDbLocal;
@@ -392,6 +393,8 @@ public final class LambdaReport {
         environment.put("TABLE_NAME", table);
         environment.put("EVENT_BUS_NAME", "bench-bus");
         environment.put(ApiKeys.OPERATOR_KEY_SHA256, ApiKeys.hash(OPERATOR_KEY));
+        // card-issuance keys contact uniqueness with it (template.yaml's ContactHashKey); the local runtime's test key.
+        environment.put(ContactHasher.KEY_SETTING, ContactHasher.TEST_KEY);
         environment.put("JAVA_TOOL_OPTIONS", javaToolOptions);
         environment.putAll(extraEnvironment);
         Path log = taskRoot.resolve("function.log");

@@ -1,12 +1,15 @@
 package app.loyalty.functions.authorizer;
 
 import app.loyalty.shared.runtime.LambdaJson;
+import app.loyalty.shared.testing.DynamoDbJarProbe;
+import app.loyalty.shared.testing.SdkJarCheck;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,5 +38,15 @@ class AuthorizerJarIT {
                     .isEqualTo(List.of("Bearer lk_d6wihNZy9lGHopcIuonGmwKqNaIlaTMLgU4gEe9QLq8"));
             assertThat(function.getResource("org/joda/time/DateTime.class")).isNull();
         }
+    }
+
+    /** What functions/unused-sdk-classes.txt left in the jar still serves the DynamoDB calls, within 8 MiB. */
+    @Test
+    void trimmedJar_callsTheDynamoDbOperations_andEveryServiceClassItKeepsInitializes() throws Exception {
+        Path jar = Path.of("target", "authorizer.jar");
+        assertThat(Files.size(jar)).as("jar size").isLessThanOrEqualTo(8L * 1024 * 1024);
+        assertThat(SdkJarCheck.callDynamoDbThroughJar(jar)).isEqualTo(DynamoDbJarProbe.EXPECTED);
+        assertThat(SdkJarCheck.classesThatDoNotInitialize(jar)).isEmpty();
+        assertThat(SdkJarCheck.responsesOurCodeNamesButTheJarLacks(jar)).isEmpty();
     }
 }

@@ -1,12 +1,15 @@
 package app.loyalty.functions.discountcalculation;
 
 import app.loyalty.shared.runtime.LambdaJson;
+import app.loyalty.shared.testing.DynamoDbJarProbe;
+import app.loyalty.shared.testing.SdkJarCheck;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,5 +35,15 @@ class DiscountCalculationJarIT {
             assertThat(eventType.getMethod("getRouteKey").invoke(event)).isEqualTo("POST /v1/redemptions");
             assertThat(function.getResource("org/joda/time/DateTime.class")).isNull();
         }
+    }
+
+    /** What functions/unused-sdk-classes.txt left in the jar still serves the DynamoDB calls, within 8 MiB. */
+    @Test
+    void trimmedJar_callsTheDynamoDbOperations_andEveryServiceClassItKeepsInitializes() throws Exception {
+        Path jar = Path.of("target", "discount-calculation.jar");
+        assertThat(Files.size(jar)).as("jar size").isLessThanOrEqualTo(8L * 1024 * 1024);
+        assertThat(SdkJarCheck.callDynamoDbThroughJar(jar)).isEqualTo(DynamoDbJarProbe.EXPECTED);
+        assertThat(SdkJarCheck.classesThatDoNotInitialize(jar)).isEmpty();
+        assertThat(SdkJarCheck.responsesOurCodeNamesButTheJarLacks(jar)).isEmpty();
     }
 }

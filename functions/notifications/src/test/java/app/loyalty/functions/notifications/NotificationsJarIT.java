@@ -2,6 +2,8 @@ package app.loyalty.functions.notifications;
 
 import app.loyalty.shared.domain.notify.NotificationSettings;
 import app.loyalty.shared.http.Json;
+import app.loyalty.shared.testing.DynamoDbJarProbe;
+import app.loyalty.shared.testing.SdkJarCheck;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -21,10 +23,9 @@ class NotificationsJarIT {
 
     @Test
     void shadedJar_loadsBothHandlers_andParsesSettings_withinItsSizeBound() throws Exception {
-        // Over the design's 8 MiB: the SNS client adds 0.8 MiB to the ~8.2 MB every DynamoDB function already has, and
-        // the Scheduler client (campaign sends) 0.6 MB more: 9.9 MB (docs/notifications.md, Open points). This bound
-        // keeps it from growing further unnoticed.
-        assertThat(Files.size(JAR)).as("jar size").isLessThanOrEqualTo(10_000_000L);
+        // Within the design's 8 MiB since functions/unused-sdk-classes.txt drops the SDK classes of operations no
+        // function calls (9.9 MB before: the SNS and Scheduler clients on top of DynamoDB's).
+        assertThat(Files.size(JAR)).as("jar size").isLessThanOrEqualTo(8L * 1024 * 1024);
         try (URLClassLoader function = new URLClassLoader(new URL[]{JAR.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             function.loadClass(NotificationsHandler.class.getName());
             function.loadClass(NotificationsApiHandler.class.getName());
@@ -37,5 +38,15 @@ class NotificationsJarIT {
 
             assertThat(settings.getMethod("timeZone").invoke(parsed)).isEqualTo("Europe/Chisinau");
         }
+    }
+
+    @Test
+    void trimmedJar_callsSnsSchedulerAndDynamoDb_andEveryServiceClassItKeepsInitializes() throws Exception {
+        URL probes = getClass().getProtectionDomain().getCodeSource().getLocation();
+        assertThat(SdkJarCheck.callThroughJar(JAR, probes, "app.loyalty.functions.notifications.NotificationsSdkJarProbe",
+                NotificationsSdkJarProbe::answer)).isEqualTo(NotificationsSdkJarProbe.EXPECTED);
+        assertThat(SdkJarCheck.callDynamoDbThroughJar(JAR)).isEqualTo(DynamoDbJarProbe.EXPECTED);
+        assertThat(SdkJarCheck.classesThatDoNotInitialize(JAR)).isEmpty();
+        assertThat(SdkJarCheck.responsesOurCodeNamesButTheJarLacks(JAR)).isEmpty();
     }
 }

@@ -4,18 +4,23 @@ import app.loyalty.shared.domain.webhook.WebhookSignature;
 import app.loyalty.shared.http.RequestLog;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.LambdaJson;
+import app.loyalty.shared.runtime.PrimingStep;
 import app.loyalty.shared.store.Attr;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.crac.Core;
+import org.crac.Resource;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -36,7 +41,7 @@ import java.util.Map;
  * subscriber fails and the invocation throws, Lambda's asynchronous retries (2, then the DLQ) resend only to those
  * not yet served.
  */
-public final class WebhookDeliveryHandler implements RequestStreamHandler {
+public final class WebhookDeliveryHandler implements RequestStreamHandler, Resource {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     static final String USER_AGENT = "loyalty-webhooks/1";
 
@@ -65,6 +70,31 @@ public final class WebhookDeliveryHandler implements RequestStreamHandler {
         this.log = log;
         this.resolver = resolver;
         this.allowLoopback = allowLoopback;
+        // SnapStart calls beforeCheckpoint once, at publish time; elsewhere (tests, local runtime) nothing happens.
+        Core.getGlobalContext().register(this);
+    }
+
+    /**
+     * SnapStart priming: a real-shaped event of a program that does not exist goes through the stream entry (event
+     * parsing, the subscriptions' Query, a miss, and the log line); nothing is posted and nothing is written.
+     */
+    @Override
+    public void beforeCheckpoint(org.crac.Context<? extends Resource> checkpoint) {
+        byte[] event = ("{\"detail-type\":\"PointsAccrued\",\"source\":\"loyalty\",\"detail\":"
+                + "{\"programId\":\"prg_priming\",\"eventId\":\"evt_priming\"}}").getBytes(StandardCharsets.UTF_8);
+        PrimingStep.run(log, "webhook delivery of an unknown program's event (Query miss)", () -> {
+            try {
+                handleRequest(new ByteArrayInputStream(event), OutputStream.nullOutputStream(), null);
+                return "no subscriptions";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
+    public void afterRestore(org.crac.Context<? extends Resource> checkpoint) {
+        // Nothing to refresh: the clients hold no per-instance state that a restored snapshot must rebuild.
     }
 
     /** What became of each matching subscription for one event. */

@@ -49,4 +49,22 @@ class PrimingTest {
         assertThat(logged.toString(StandardCharsets.UTF_8)).doesNotContain("WARN");
         assertThat(context.dynamo().scan(ScanRequest.builder().tableName(context.tableName()).build()).items()).isEmpty();
     }
+
+    @Test
+    void webhookDelivery_beforeCheckpoint_queriesTheSubscriptionsOfAnUnknownProgram_andPostsAndWritesNothing() {
+        // GIVEN the webhook delivery whose DynamoDB client reports its calls, and an HTTP client no test server answers
+        DynamoDbCalls calls = new DynamoDbCalls();
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        var handler = new WebhookDeliveryHandler(TestContexts.appContext(calls.client(), MutableClock.at("2026-12-03T10:00:00Z")),
+                java.net.http.HttpClient.newHttpClient(), new RequestLog(new PrintStream(logged, true, StandardCharsets.UTF_8)),
+                WebhookTargets.DNS, false);
+        calls.clear();
+
+        // WHEN SnapStart primes it
+        handler.beforeCheckpoint(null);
+
+        // THEN the subscriptions' read reached DynamoDB, found none, and nothing was written
+        assertThat(calls.operations()).containsExactly("Query");
+        assertThat(logged.toString(StandardCharsets.UTF_8)).contains("\"outcomes\":[]").doesNotContain("\"level\":\"WARN\"");
+    }
 }

@@ -15,6 +15,8 @@ import app.loyalty.shared.store.IdempotentWriter;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.SettlementItems;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -49,6 +51,15 @@ public final class SettlementApiHandler extends ApiFunction {
                 // The operator reads the whole settlement; a merchant of the program only its own part (forMerchant).
                 READ, new Route(Route.Access.ANY_CALLER, operations::read),
                 LIABILITY, Route.operator(operations::liability)));
+    }
+
+    /**
+     * SnapStart priming: the read of a closed settlement of a program that does not exist (one GetItem, a miss, 404),
+     * so the snapshot holds the routing, the DynamoDB client's read path and the problem rendering; writes nothing.
+     */
+    @Override
+    protected List<APIGatewayV2HTTPEvent> primingRequests() {
+        return List.of(primingGet(READ, Map.of("programId", "prg_priming", "period", "2026-01"), Caller.operator()));
     }
 
     record CloseRequest(String period) {
