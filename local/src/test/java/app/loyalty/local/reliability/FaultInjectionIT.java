@@ -66,6 +66,8 @@ class FaultInjectionIT {
     private static final int QUICK_OPERATIONS = 36;
     /** A bound on a checkout's retries of one request; reaching it fails the test (no definite answer). */
     private static final int MAX_API_ATTEMPTS = 40;
+    /** The share of faults that persist over every SDK attempt of their call, so the handler meets them. */
+    private static final double PERSISTENCE = 0.08;
     private static final ReliabilityRun.Figures FIGURES = ReliabilityRun.figures("fault-injection");
 
     private static FaultInjector faults;
@@ -113,7 +115,8 @@ class FaultInjectionIT {
             FIGURES.set("faultsByOperation", faults.faultsByOperation());
             FIGURES.set("sdkCalls", faults.executions());
             FIGURES.set("sdkRetries", faults.sdkRetries());
-            FIGURES.set("sdkCallsFailedAfterRetries", faults.failedExecutions());
+            FIGURES.set("sdkCallsEndingInAnException", faults.failedExecutions());
+            FIGURES.set("faultsPersistentOverSdkRetries", faults.persistentFaults());
             FIGURES.write();
         } finally {
             if (table != null) {
@@ -131,7 +134,8 @@ class FaultInjectionIT {
         Workload workload = new Workload(phase, new Random(ReliabilityRun.seed() * 31 + phase.ordinal()));
         workload.setUp();
         // The budget bounds the faults; the jobs and event consumers the runtime runs meanwhile draw from it too.
-        faults.arm(phase.kinds, phase.rate, ReliabilityRun.operations(QUICK_OPERATIONS) * 8L);
+        faults.arm(phase.kinds, phase.rate, Map.of("Query", phase.rate / 4), PERSISTENCE,
+                ReliabilityRun.operations(QUICK_OPERATIONS) * 12L);
         long injectedBefore = faults.injectedTotal();
         long sdkRetriesBefore = faults.sdkRetries();
         try {

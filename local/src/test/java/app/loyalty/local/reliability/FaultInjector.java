@@ -44,6 +44,12 @@ import java.util.stream.Collectors;
  *       DeleteItem, BatchWriteItem) the request IS sent and DynamoDB Local commits it, then the answer is dropped
  *       and the caller gets an SdkClientException caused by an IOException, as from a connection reset.</li>
  * </ul>
+ * A drawn fault persists, with the armed probability {@code persistence}, for every later attempt of the same call,
+ * so that some calls fail past the SDK's retries and the handler itself meets the fault (and answers 500, or, for a
+ * lost answer, fails after its write committed): that is the path the API's Idempotency-Key retries must cover.
+ * Operations may be given their own rate (the expiry job reads hundreds of mostly empty index pages per run; at the
+ * full rate their throttling backoffs would dominate a run's time without testing anything new).
+ * <p>
  * Bounded and self-stopping: it starts off, injects only between {@link #arm} and {@link #disarm}, and never more
  * than the armed budget of faults. Counts are kept by kind, with the SDK executions and attempts it saw, so
  * {@code attempts - executions} is the number of SDK retries.
@@ -55,15 +61,20 @@ public final class FaultInjector implements ExecutionInterceptor {
     private static final Set<String> WRITES = Set.of(
             "TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem");
     private static final ExecutionAttribute<Boolean> LOSE_RESPONSE = new ExecutionAttribute<>("FaultInjector.loseResponse");
+    /** The fault that persists over this call's attempts, once drawn as persistent. */
+    private static final ExecutionAttribute<Kind> PERSISTENT = new ExecutionAttribute<>("FaultInjector.persistent");
 
     private final Random random;
     private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
     private final AtomicLong executions = new AtomicLong();
     private final AtomicLong attempts = new AtomicLong();
     private final AtomicLong failedExecutions = new AtomicLong();
+    private final AtomicLong persistentFaults = new AtomicLong();
     private final Map<String, AtomicLong> faultsByOperation = new java.util.concurrent.ConcurrentHashMap<>();
     private Set<Kind> kinds = EnumSet.noneOf(Kind.class);
     private double rate;
+    private Map<String, Double> rateByOperation = Map.of();
+    private double persistence;
     private long budget;
     private boolean armed;
 
@@ -74,13 +85,21 @@ public final class FaultInjector implements ExecutionInterceptor {
         }
     }
 
-    /** Starts injecting these kinds, each attempt drawing a fault with probability {@code rate}, at most {@code maxFaults}. */
-    public synchronized void arm(Set<Kind> faultKinds, double faultRate, long maxFaults) {
-        if (faultRate < 0 || faultRate > 1 || maxFaults < 0) {
-            throw new IllegalArgumentException("rate in [0, 1] and a budget >= 0, not " + faultRate + ", " + maxFaults);
+    /**
+     * Starts injecting these kinds: each attempt draws a fault with probability {@code rate} (or the operation's own
+     * rate in {@code rateByOperation}); a drawn fault persists over the call's later attempts with probability
+     * {@code persistence}; at most {@code maxFaults} in all until armed again.
+     */
+    public synchronized void arm(Set<Kind> faultKinds, double faultRate, Map<String, Double> operationRates,
+                                 double faultPersistence, long maxFaults) {
+        if (faultRate < 0 || faultRate > 1 || faultPersistence < 0 || faultPersistence > 1 || maxFaults < 0) {
+            throw new IllegalArgumentException("rate and persistence in [0, 1] and a budget >= 0, not " + faultRate
+                    + ", " + faultPersistence + ", " + maxFaults);
         }
         this.kinds = faultKinds.isEmpty() ? EnumSet.noneOf(Kind.class) : EnumSet.copyOf(faultKinds);
         this.rate = faultRate;
+        this.rateByOperation = Map.copyOf(operationRates);
+        this.persistence = faultPersistence;
         this.budget = maxFaults;
         this.armed = true;
     }
@@ -107,9 +126,17 @@ public final class FaultInjector implements ExecutionInterceptor {
         return executions.get();
     }
 
-    /** Calls that failed even after the SDK's retries (the handler then saw the exception). */
+    /**
+     * Calls that ended in an exception after the SDK's retries: an injected fault that outlasted them, or an
+     * answer the application expects (a ConditionalCheckFailed, a cancelled transaction it then reads and replays).
+     */
     public long failedExecutions() {
         return failedExecutions.get();
+    }
+
+    /** Faults drawn as persistent: each made one call fail on every attempt, past the SDK's retries. */
+    public long persistentFaults() {
+        return persistentFaults.get();
     }
 
     /** Faults by operation name, e.g. {"TransactWriteItems": 12, "GetItem": 3}. */
@@ -128,9 +155,14 @@ public final class FaultInjector implements ExecutionInterceptor {
         attempts.incrementAndGet();
         attributes.putAttribute(LOSE_RESPONSE, false);
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        Kind fault = draw(operation, context.request());
+        Kind persistent = attributes.getAttribute(PERSISTENT);
+        Kind fault = persistent != null && takeFromBudget() ? persistent : draw(operation, context.request());
         if (fault == null) {
             return;
+        }
+        if (persistent == null && persists()) {
+            attributes.putAttribute(PERSISTENT, fault);
+            persistentFaults.incrementAndGet();
         }
         count(fault, operation);
         switch (fault) {
@@ -177,11 +209,23 @@ public final class FaultInjector implements ExecutionInterceptor {
                 applicable.add(kind);
             }
         }
-        if (applicable.isEmpty() || random.nextDouble() >= rate) {
+        if (applicable.isEmpty() || random.nextDouble() >= rateByOperation.getOrDefault(operation, rate)) {
             return null;
         }
         budget--;
         return applicable.get(random.nextInt(applicable.size()));
+    }
+
+    private synchronized boolean takeFromBudget() {
+        if (!armed || budget <= 0) {
+            return false;
+        }
+        budget--;
+        return true;
+    }
+
+    private synchronized boolean persists() {
+        return random.nextDouble() < persistence;
     }
 
     private void count(Kind kind, String operation) {
