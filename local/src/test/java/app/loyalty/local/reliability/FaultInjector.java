@@ -44,9 +44,11 @@ import java.util.stream.Collectors;
  *       DeleteItem, BatchWriteItem) the request IS sent and DynamoDB Local commits it, then the answer is dropped
  *       and the caller gets an SdkClientException caused by an IOException, as from a connection reset.</li>
  * </ul>
- * A drawn fault persists, with the armed probability {@code persistence}, for every later attempt of the same call,
- * so that some calls fail past the SDK's retries and the handler itself meets the fault (and answers 500, or, for a
- * lost answer, fails after its write committed): that is the path the API's Idempotency-Key retries must cover.
+ * A drawn 500 or lost answer persists, with the armed probability {@code persistence}, for every later attempt of the
+ * same call, so that some calls fail past the SDK's retries and the handler itself meets the fault (and answers 500,
+ * or, for a lost answer, fails after its write committed): that is the path the API's Idempotency-Key retries must
+ * cover. Throttling never persists: the SDK backs off from throttling exponentially from half a second, so one call
+ * throttled past all its retries costs about a minute. (The SDK does not retry a cancelled transaction at all.)
  * Operations may be given their own rate (the expiry job reads hundreds of mostly empty index pages per run; at the
  * full rate their throttling backoffs would dominate a run's time without testing anything new).
  * <p>
@@ -160,7 +162,7 @@ public final class FaultInjector implements ExecutionInterceptor {
         if (fault == null) {
             return;
         }
-        if (persistent == null && persists()) {
+        if (persistent == null && fault != Kind.THROTTLING && persists()) {
             attributes.putAttribute(PERSISTENT, fault);
             persistentFaults.incrementAndGet();
         }
