@@ -63,10 +63,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 class FaultInjectionIT {
     private static final String OPERATOR_KEY = "fault-injection-operator-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int QUICK_OPERATIONS = 24;
+    private static final int QUICK_OPERATIONS = 16;
     /** A bound on a checkout's retries of one request; reaching it fails the test (no definite answer). */
     private static final int MAX_API_ATTEMPTS = 40;
-    /** The share of faults that persist over every SDK attempt of their call, so the handler meets them. */
+    /** The share of faults on writes that persist over every SDK attempt of their call, so the handler meets them. */
     private static final double PERSISTENCE = 0.08;
     private static final ReliabilityRun.Figures FIGURES = ReliabilityRun.figures("fault-injection");
 
@@ -79,7 +79,7 @@ class FaultInjectionIT {
 
     /** The faults of a phase: which kinds and the probability that an attempt draws one. */
     enum Phase {
-        THROTTLING(EnumSet.of(Kind.THROTTLING), 0.05),
+        THROTTLING(EnumSet.of(Kind.THROTTLING), 0.03),
         INTERNAL_ERROR(EnumSet.of(Kind.INTERNAL_ERROR), 0.08),
         TRANSACTION_CONFLICT(EnumSet.of(Kind.TRANSACTION_CONFLICT), 0.35),
         RESPONSE_LOST(EnumSet.of(Kind.RESPONSE_LOST), 0.30),

@@ -44,8 +44,8 @@ import java.util.stream.Collectors;
  *       DeleteItem, BatchWriteItem) the request IS sent and DynamoDB Local commits it, then the answer is dropped
  *       and the caller gets an SdkClientException caused by an IOException, as from a connection reset.</li>
  * </ul>
- * A drawn 500 or lost answer persists, with the armed probability {@code persistence}, for every later attempt of the
- * same call, so that some calls fail past the SDK's retries and the handler itself meets the fault (and answers 500,
+ * A 500 or lost answer drawn on a write persists, with the armed probability {@code persistence}, for every later
+ * attempt of the same call, so that some calls fail past the SDK's retries and the handler itself meets the fault (and answers 500,
  * or, for a lost answer, fails after its write committed): that is the path the API's Idempotency-Key retries must
  * cover. Throttling never persists: the SDK backs off from throttling exponentially from half a second, so one call
  * throttled past all its retries costs about a minute. (The SDK does not retry a cancelled transaction at all.)
@@ -162,7 +162,7 @@ public final class FaultInjector implements ExecutionInterceptor {
         if (fault == null) {
             return;
         }
-        if (persistent == null && fault != Kind.THROTTLING && persists()) {
+        if (persistent == null && fault != Kind.THROTTLING && WRITES.contains(operation) && persists()) {
             attributes.putAttribute(PERSISTENT, fault);
             persistentFaults.incrementAndGet();
         }
