@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 class FaultInjectionIT {
     private static final String OPERATOR_KEY = "fault-injection-operator-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int QUICK_OPERATIONS = 16;
+    private static final int QUICK_OPERATIONS = 12;
     /** A bound on a checkout's retries of one request; reaching it fails the test (no definite answer). */
     private static final int MAX_API_ATTEMPTS = 40;
     /** The share of faults on writes that persist over every SDK attempt of their call, so the handler meets them. */
@@ -81,7 +81,7 @@ class FaultInjectionIT {
     enum Phase {
         THROTTLING(EnumSet.of(Kind.THROTTLING), 0.03),
         INTERNAL_ERROR(EnumSet.of(Kind.INTERNAL_ERROR), 0.08),
-        TRANSACTION_CONFLICT(EnumSet.of(Kind.TRANSACTION_CONFLICT), 0.35),
+        TRANSACTION_CONFLICT(EnumSet.of(Kind.TRANSACTION_CONFLICT), 0.25),
         RESPONSE_LOST(EnumSet.of(Kind.RESPONSE_LOST), 0.30),
         MIXED(EnumSet.allOf(Kind.class), 0.10);
 
