@@ -63,7 +63,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 class FaultInjectionIT {
     private static final String OPERATOR_KEY = "fault-injection-operator-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int QUICK_OPERATIONS = 12;
+    private static final int QUICK_OPERATIONS = 24;
     /** A bound on a checkout's retries of one request; reaching it fails the test (no definite answer). */
     private static final int MAX_API_ATTEMPTS = 40;
     /** The share of faults on writes that persist over every SDK attempt of their call, so the handler meets them. */
