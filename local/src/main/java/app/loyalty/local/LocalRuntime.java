@@ -18,6 +18,7 @@ import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.runtime.AwsClients;
 import app.loyalty.shared.store.TableSchema;
 import com.sun.net.httpserver.HttpServer;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -59,8 +60,21 @@ public final class LocalRuntime implements AutoCloseable {
     private final Template template;
     private final Duration startTime;
 
+    /**
+     * {@code dynamoInterceptors} are added to the DynamoDB client the functions share (their AppContext's), after
+     * the table exists: empty for bin/local; the reliability tests pass a fault injector here, so handlers meet
+     * throttling, 500s and lost answers through the real SDK client, retries included.
+     */
     public record Options(String host, int port, Optional<Path> dataDirectory, Path template,
-                          Optional<String> operatorKey, String region) {
+                          Optional<String> operatorKey, String region, List<ExecutionInterceptor> dynamoInterceptors) {
+        public Options {
+            dynamoInterceptors = List.copyOf(dynamoInterceptors);
+        }
+
+        public Options(String host, int port, Optional<Path> dataDirectory, Path template,
+                       Optional<String> operatorKey, String region) {
+            this(host, port, dataDirectory, template, operatorKey, region, List.of());
+        }
     }
 
     private LocalRuntime(List<AutoCloseable> resources, URI url, URI awsEndpoint, URI dynamoEndpoint, String operatorKey,
@@ -105,8 +119,14 @@ public final class LocalRuntime implements AutoCloseable {
             DynamoDbClient dynamo = AwsClients.build(DynamoDbClient.builder());
             resources.add(dynamo);
             TableDescription description = createTable(dynamo, table);
+            DynamoDbClient functionsDynamo = dynamo;
+            if (!options.dynamoInterceptors().isEmpty()) {
+                functionsDynamo = AwsClients.build(DynamoDbClient.builder().overrideConfiguration(override ->
+                        options.dynamoInterceptors().forEach(override::addExecutionInterceptor)));
+                resources.add(functionsDynamo);
+            }
 
-            FunctionHost functions = FunctionHost.start(template, new AppContext(dynamo, table.name(), clock, Json.MAPPER));
+            FunctionHost functions = FunctionHost.start(template, new AppContext(functionsDynamo, table.name(), clock, Json.MAPPER));
             EventBus bus = new EventBus(template, functions, clock);
             resources.add(bus);
             Notifications notifications = new Notifications(template, clock);
