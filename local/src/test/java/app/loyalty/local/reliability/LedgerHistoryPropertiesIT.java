@@ -57,7 +57,7 @@ import org.quicktheories.generators.Generate;
  */
 class LedgerHistoryPropertiesIT {
     private static final int QUICK_HISTORIES = 30;
-    private static final int MAX_STEPS = 25;
+    private static final int MAX_STEPS = 20;
     private static final String OPERATOR_KEY = "history-operator-key-0123456789";
     /** Each try starts 40 days after the previous one: its expiry dates and months are its own. */
     private static final Instant FIRST_START = Instant.parse("2026-01-27T12:00:00Z");
@@ -252,7 +252,7 @@ class LedgerHistoryPropertiesIT {
                 stepNumber++;
                 apply(step);
                 FIGURES.add("steps", 1);
-                checkInvariants();
+                checkInvariants(touched(step));
             }
         }
 
@@ -294,6 +294,7 @@ class LedgerHistoryPropertiesIT {
             String idempotencyKey = key("req");
             Response answer = runtime.post(path, merchantKey, idempotencyKey, body);
             FIGURES.add("operations", 1);
+            FIGURES.add("answers." + history.steps().get(stepNumber - 1).getClass().getSimpleName() + "." + answer.status(), 1);
             assertThat(answer.status()).as("never a 5xx: %s %s at %s", path, answer.body(), where()).isLessThan(500);
             if (answer.ok()) {
                 sent.add(new Sent(path, merchantKey, idempotencyKey, body, answer, clock));
@@ -573,9 +574,29 @@ class LedgerHistoryPropertiesIT {
 
         // ---- after every step ----
 
-        private void checkInvariants() {
+        /**
+         * The members a step can change: its own; both after steps that move the clock (buckets change with time)
+         * or may touch either (replay, settle). Checking only these keeps a history's cost near one read per step.
+         */
+        private List<Integer> touched(Step step) {
+            return switch (step) {
+                case Accrue accrue -> List.of(accrue.member());
+                case Hold hold -> List.of(hold.member());
+                case Erase erase -> List.of(erase.member());
+                case Return giveBack -> orders.isEmpty() ? List.of()
+                        : List.of(orders.get(giveBack.orderPick() % orders.size()).member);
+                case Capture capture -> holds.isEmpty() ? List.of() : List.of(holds.get(capture.holdPick() % holds.size()).member);
+                case Cancel cancel -> holds.isEmpty() ? List.of() : List.of(holds.get(cancel.holdPick() % holds.size()).member);
+                case Expire ignored -> List.of(0, 1);
+                case Settle ignored -> List.of(0, 1);
+                case Replay ignored -> List.of(0, 1);
+                case Advance ignored -> List.of(0, 1);
+            };
+        }
+
+        private void checkInvariants(List<Integer> members) {
             Instant now = runtime.now();
-            for (int member = 0; member < 2; member++) {
+            for (int member : members) {
                 Partition partition = runtime.partition(memberIds[member]);
                 String who = "member " + member + " at " + where();
                 assertThat(partition.lotTotal()).as("balance = sum of lot remainders = sum of entries, %s", who)
