@@ -238,7 +238,10 @@ class ConcurrentHistoryIT {
             long amount = 100 + random.nextInt(10_000);
             Op op = record(withPromo ? Kind.PROMO_PURCHASE : Kind.PURCHASE, member, orderId, null, "/v1/purchases",
                     "{\"memberId\":\"" + memberIds[member] + "\",\"orderId\":\"" + orderId + "\",\"total\":{\"amount\":"
-                            + amount + ",\"currency\":\"EUR\"}" + (withPromo ? ",\"promoCode\":\"" + PROMO + "\"" : "") + "}");
+                            + amount + ",\"currency\":\"EUR\"},\"lines\":[{\"sku\":\"item\",\"category\":\"goods\","
+                            + "\"quantity\":1,\"unitPrice\":" + amount + "}]"
+                            // With lines only: a purchase without lines is not priced, and its promo code is not used.
+                            + (withPromo ? ",\"promoCode\":\"" + PROMO + "\"" : "") + "}");
             if (op.acknowledged() && !withPromo) {
                 returnable.put(orderId, new long[] {member, amount});
             }
