@@ -57,7 +57,7 @@ import org.quicktheories.generators.Generate;
  * at most {@value #MAX_STEPS} steps; the soak runs 20 times as many ({@link ReliabilityRun}).
  */
 class LedgerHistoryPropertiesIT {
-    private static final int QUICK_HISTORIES = 30;
+    private static final int QUICK_HISTORIES = 20;
     private static final int MAX_STEPS = 20;
     private static final String OPERATOR_KEY = "history-operator-key-0123456789";
     /** Each try starts 40 days after the previous one: its expiry dates and months are its own. */
