@@ -38,10 +38,10 @@ import org.junit.jupiter.api.Test;
  *       any serial order of them gives; and each acknowledged operation left exactly one ledger entry (none for a
  *       refused one): nothing lost, nothing doubled;</li>
  *   <li>no balance was ever negative: not in any answer, not in any concurrent read, not in any lot;</li>
- *   <li>no hold overdrew: for every granted hold, the points certainly held or spent before it began, plus its own,
- *       are at most the points that could have been there when it ended (the seed, plus what purchases begun by then
- *       earned, less what returns finished before it took), i.e. no prefix of any serial order consistent with the
- *       recorded times could have overdrawn; and the held figure at the end is exactly the open holds;</li>
+ *   <li>no hold overdrew: at each instant a hold was granted, the holds granted by then (less those possibly
+ *       released) fit in the points that could have been there, so no prefix of any serial order consistent with the
+ *       recorded times overdrew, overlapping holds included; and the held figure at the end is exactly the open
+ *       holds;</li>
  *   <li>the promo code never passed its limit: acknowledged uses &lt;= limit, and = the stored use count.</li>
  * </ul>
  */
@@ -426,40 +426,48 @@ class ConcurrentHistoryIT {
         }
 
         /**
-         * For every granted hold h: what was certainly held or spent before h began (holds granted before it began,
-         * less those a cancel may have released before it ended) plus h's points must fit in what could have been
-         * there: the seed, plus what purchases begun before h ended earned, less what returns finished before h
-         * began took. Captures only turn held points into spent ones, so they count once, as their hold.
+         * No prefix of a serial order consistent with the recorded times overdrew. Take any instant t at which a
+         * hold's answer arrived, and S the holds granted by t that no cancel or refused capture begun before t may
+         * have released. All of S took effect by t; let h be the last of them to do so. When h was granted, the
+         * points the others still held or had spent, plus h's own, fitted in the member's total then, which is at
+         * most the seed, plus what purchases begun before t earned, less what returns finished before any hold of S
+         * began took. So the points of S must fit in that bound, whatever the order: overlapping holds included,
+         * which is how two holds granted on the same stale read would show.
          */
         private void noHoldOverdrew() {
             for (int member = 0; member < MEMBERS; member++) {
                 List<Op> holds = acknowledged(Kind.HOLD, member);
-                for (Op hold : holds) {
-                    long certainlyTaken = hold.answer().get("points").asLong();
-                    for (Op earlier : holds) {
-                        if (earlier.end() < hold.start() && !mayHaveBeenCancelledBefore(earlier, hold.end())) {
-                            certainlyTaken += earlier.answer().get("points").asLong();
+                for (Op granted : holds) {
+                    long t = granted.end();
+                    long taken = 0;
+                    long firstStart = Long.MAX_VALUE;
+                    for (Op hold : holds) {
+                        if (hold.end() <= t && !mayHaveBeenReleasedBefore(hold, t)) {
+                            taken += hold.answer().get("points").asLong();
+                            firstStart = Math.min(firstStart, hold.start());
                         }
                     }
                     long couldHaveBeen = seeded[member];
                     for (Kind kind : List.of(Kind.PURCHASE, Kind.PROMO_PURCHASE)) {
-                        couldHaveBeen += acknowledged(kind, member).stream().filter(op -> op.start() < hold.end())
+                        couldHaveBeen += acknowledged(kind, member).stream().filter(op -> op.start() < t)
                                 .mapToLong(Op::earned).sum();
                     }
-                    couldHaveBeen -= acknowledged(Kind.RETURN, member).stream().filter(op -> op.end() < hold.start())
+                    long before = firstStart;
+                    couldHaveBeen -= acknowledged(Kind.RETURN, member).stream().filter(op -> op.end() < before)
                             .mapToLong(Op::taken).sum();
-                    if (certainlyTaken > couldHaveBeen) {
-                        violation("member " + member + ": hold " + hold + " overdrew: " + certainlyTaken
-                                + " points held or spent, at most " + couldHaveBeen + " there");
+                    if (taken > couldHaveBeen) {
+                        violation("member " + member + ": holds granted by the answer of " + granted + " overdrew: "
+                                + taken + " points held or spent, at most " + couldHaveBeen + " there");
                     }
                 }
             }
         }
 
-        private boolean mayHaveBeenCancelledBefore(Op hold, long instant) {
+        /** A cancel, or a refused capture (whose hold a return left uncovered), begun before the instant. */
+        private boolean mayHaveBeenReleasedBefore(Op hold, long instant) {
             String redemptionId = hold.answer().get("redemptionId").asText();
-            return history.stream().anyMatch(op -> op.kind() == Kind.CANCEL && redemptionId.equals(op.redemptionId())
-                    && op.acknowledged() && op.start() < instant);
+            return history.stream().anyMatch(op -> redemptionId.equals(op.redemptionId()) && op.start() < instant
+                    && (op.kind() == Kind.CANCEL || (op.kind() == Kind.CAPTURE && !op.acknowledged())));
         }
 
         private void promoWithinLimit() {
