@@ -92,12 +92,17 @@ function render(report) {
     kpi('activeMembers', `Active members (${last.month || ''})`, last.activeMembers, String(last.activeMembers ?? '–')),
     kpi('purchases', 'Purchases', t.purchases, String(t.purchases)),
     kpi('revenue', 'Revenue', t.revenue, money(t.revenue, c)),
-    kpi('averageCheck', 'Average check', t.averageCheck, money(t.averageCheck, c)),
+    kpi('returnedAmount', `Returned (${t.returns} returns)`, t.returnedAmount, money(t.returnedAmount, c)),
+    kpi('netRevenue', 'Net revenue', t.netRevenue, money(t.netRevenue, c)),
+    kpi('averageCheck', 'Average check (net)', t.averageCheck, money(t.averageCheck, c)),
     kpi('repeatRateBp', `Repeat-purchase rate (${last.month || ''})`, last.repeatRateBp, percent(last.repeatRateBp)),
     kpi('pointsIssued', 'Points issued', t.pointsIssued, String(t.pointsIssued)),
     kpi('pointsRedeemed', 'Points redeemed', t.pointsRedeemed, String(t.pointsRedeemed)),
     kpi('pointsExpired', 'Points expired', t.pointsExpired, String(t.pointsExpired)),
     kpi('pointsReversed', 'Points reversed', t.pointsReversed, String(t.pointsReversed)),
+    kpi('pointsRestored', 'Points given back by returns', t.pointsRestored, String(t.pointsRestored)),
+    kpi('pointsAdjustedIn', 'Points given by the operator', t.pointsAdjustedIn, String(t.pointsAdjustedIn)),
+    kpi('pointsAdjustedOut', 'Points taken by the operator', t.pointsAdjustedOut, String(t.pointsAdjustedOut)),
     kpi('redemptionRateBp', 'Redemption rate', t.redemptionRateBp, percent(t.redemptionRateBp)),
     kpi('outstandingPoints', `Outstanding points (${report.liability.asOf})`, report.liability.outstandingPoints,
       String(report.liability.outstandingPoints)),
@@ -121,7 +126,8 @@ function render(report) {
     type: 'line',
     data: {
       labels: days,
-      datasets: ['pointsIssued', 'pointsRedeemed', 'pointsExpired', 'pointsReversed'].map((name) => ({
+      datasets: ['pointsIssued', 'pointsRedeemed', 'pointsExpired', 'pointsReversed', 'pointsRestored', 'pointsAdjustedIn',
+        'pointsAdjustedOut'].map((name) => ({
         label: name.replace('points', 'Points '), data: report.days.map((d) => d[name]),
       })),
     },
@@ -137,9 +143,10 @@ function render(report) {
     },
   });
 
-  table($('months-table'), ['Month', 'Enrolled', 'Active', 'Repeat', 'Repeat rate', 'Purchases', 'Revenue', 'Average check'],
-    report.months.map((m) => [m.month, m.enrolled, m.activeMembers, m.repeatMembers, percent(m.repeatRateBp), m.purchases,
-      money(m.revenue, c), money(m.averageCheck, c)]));
+  table($('months-table'), ['Month', 'Enrolled', 'Active', 'Repeat', 'Repeat rate', 'Purchases', 'Revenue', 'Returned',
+    'Net revenue', 'Average check'],
+  report.months.map((m) => [m.month, m.enrolled, m.activeMembers, m.repeatMembers, percent(m.repeatRateBp), m.purchases,
+    money(m.revenue, c), money(m.returnedAmount, c), money(m.netRevenue, c), money(m.averageCheck, c)]));
   const months = report.months.map((m) => m.month);
   table($('cohorts-table'), ['Cohort', 'Size', ...months],
     report.cohorts.map((cohort) => [cohort.cohort, cohort.size, ...months.map((month) => {
@@ -150,15 +157,17 @@ function render(report) {
   table($('roi-table'), ['Figure', 'Value'], [
     ['Gross margin assumed', percent(roi.marginBp)],
     ['Incremental share of members\' revenue assumed', percent(roi.upliftBp)],
-    ['Members\' revenue', money(roi.memberRevenue, c)],
+    ['Members\' revenue (net of returns)', money(roi.memberRevenue, c)],
     ['Incremental margin', money(roi.incrementalMargin, c)],
     ['Cost of rewards', money(roi.rewardCost, c)],
     ['Net return', money(roi.netReturn, c)],
     ['ROI', percent(roi.roiBp)],
   ]);
-  table($('days-table'), ['Date', 'Enrolled', 'Purchases', 'Revenue', 'Checkout discount', 'Issued', 'Redeemed', 'Expired', 'Reversed'],
-    report.days.map((d) => [d.date, d.enrolled, d.purchases, money(d.revenue, c), money(d.checkoutDiscount, c),
-      d.pointsIssued, d.pointsRedeemed, d.pointsExpired, d.pointsReversed]));
+  table($('days-table'), ['Date', 'Enrolled', 'Purchases', 'Revenue', 'Returned', 'Checkout discount', 'Issued', 'Redeemed',
+    'Expired', 'Reversed', 'Restored', 'Adjusted +', 'Adjusted -'],
+  report.days.map((d) => [d.date, d.enrolled, d.purchases, money(d.revenue, c), money(d.returnedAmount, c),
+    money(d.checkoutDiscount, c), d.pointsIssued, d.pointsRedeemed, d.pointsExpired, d.pointsReversed, d.pointsRestored,
+    d.pointsAdjustedIn, d.pointsAdjustedOut]));
 }
 
 function reportPath(format) {
@@ -220,36 +229,102 @@ async function downloadCsv() {
   URL.revokeObjectURL(link.href);
 }
 
+/** The member found by the lookup and where its statement is: the cursors of the pages shown so far (the first is null). */
+const statementState = { memberId: null, merchantKey: null, cursors: [null], page: 0, nextCursor: null };
+
+/**
+ * The member's id from the lookup form: a memberId as typed, else GET /v1/members?email=|phone=|externalId= (the
+ * server normalises and keyed-hashes the value as at enrolment; the answer is a page of zero or one member).
+ */
+async function findMemberId(by, value, merchantKey) {
+  if (by === 'memberId') {
+    return value;
+  }
+  const page = await api(`/v1/members?${new URLSearchParams({ [by]: value })}`, merchantKey);
+  return page.members.length ? page.members[0].memberId : null;
+}
+
 async function lookUpMember(event) {
   event.preventDefault();
   const status = $('member-status');
   status.className = '';
-  const memberId = $('member-id').value.trim();
+  status.textContent = 'Looking up…';
+  delete document.body.dataset.statement;
+  const by = $('lookup-by').value;
+  const value = $('lookup-value').value.trim();
   const merchantKey = $('merchant-key').value.trim();
-  if (merchantKey) {
-    sessionStorage.setItem(MERCHANT_KEY_STORE, merchantKey);
-  }
+  sessionStorage.setItem(MERCHANT_KEY_STORE, merchantKey);
   try {
-    const rows = [];
-    if (merchantKey) {
-      const member = await api(`/v1/members/${encodeURIComponent(memberId)}`, merchantKey);
-      Object.entries(member).forEach(([name, value]) => {
-        rows.push([name, typeof value === 'object' ? JSON.stringify(value) : value]);
-      });
+    const memberId = await findMemberId(by, value, merchantKey);
+    if (!memberId) {
+      ['member-table', 'statement-table', 'messages-table'].forEach((id) => $(id).replaceChildren());
+      showPager(false);
+      status.textContent = `No member with ${by} ${value} in this merchant's program`;
+      document.body.dataset.statement = 'none';
+      return;
     }
-    table($('member-table'), ['Field', 'Value'], rows);
-    const programId = $('program-id').value.trim();
-    if (programId) {
-      const log = await api(`/v1/programs/${encodeURIComponent(programId)}/members/${encodeURIComponent(memberId)}/messages`,
-        operatorKey());
-      table($('messages-table'), ['When', 'Event', 'Channel', 'Outcome'],
-        log.items.map((m) => [m.occurredAt, m.eventType, m.channel, m.outcome]));
-    }
-    status.textContent = merchantKey ? `Member ${memberId}` : 'Messages only: a merchant key reads the member itself';
+    const member = await api(`/v1/members/${encodeURIComponent(memberId)}`, merchantKey);
+    table($('member-table'), ['Field', 'Value'], Object.entries(member)
+      .map(([name, field]) => [name, typeof field === 'object' ? JSON.stringify(field) : field]));
+    $('member-table').dataset.memberId = memberId;
+    Object.assign(statementState, { memberId, merchantKey, cursors: [null], page: 0, nextCursor: null });
+    await loadStatementPage();
+    await loadMessages(memberId);
+    status.textContent = `Member ${memberId}`;
   } catch (error) {
     status.className = 'error';
     status.textContent = error.message;
   }
+}
+
+function showPager(shown) {
+  $('statement-newer').disabled = !shown || statementState.page === 0;
+  $('statement-older').disabled = !shown || !statementState.nextCursor;
+  $('statement-page').textContent = shown ? `page ${statementState.page + 1}` : '';
+}
+
+/** One page of GET /v1/members/{memberId}/statement, newest first; the page's cursor is the one kept for its number. */
+async function loadStatementPage() {
+  const params = new URLSearchParams({ limit: $('statement-limit').value });
+  const cursor = statementState.cursors[statementState.page];
+  if (cursor) {
+    params.set('cursor', cursor);
+  }
+  const page = await api(`/v1/members/${encodeURIComponent(statementState.memberId)}/statement?${params}`,
+    statementState.merchantKey);
+  statementState.nextCursor = page.nextCursor || null;
+  statementState.cursors[statementState.page + 1] = statementState.nextCursor;
+  table($('statement-table'), ['Entry', 'When', 'Kind', 'Reason', 'Points', 'Order', 'By', 'Lots'],
+    page.entries.map((e) => [e.entryId, e.at, e.kind, e.reason, e.points, e.orderId, `${e.actor} ${e.actorId}`,
+      e.lots.map((lot) => `${lot.lotId}: ${lot.points}`).join(', ')]));
+  showPager(true);
+  // What a test waits for: the page number shown and loaded.
+  document.body.dataset.statement = `page-${statementState.page + 1}`;
+}
+
+async function turnStatementPage(step) {
+  const status = $('member-status');
+  statementState.page += step;
+  try {
+    await loadStatementPage();
+  } catch (error) {
+    statementState.page -= step;
+    status.className = 'error';
+    status.textContent = error.message;
+  }
+}
+
+/** The messages sent to the member (operator route), when a program is chosen above. */
+async function loadMessages(memberId) {
+  const programId = $('program-id').value.trim();
+  if (!programId) {
+    $('messages-table').replaceChildren();
+    return;
+  }
+  const log = await api(`/v1/programs/${encodeURIComponent(programId)}/members/${encodeURIComponent(memberId)}/messages`,
+    operatorKey());
+  table($('messages-table'), ['When', 'Event', 'Channel', 'Outcome'],
+    log.items.map((m) => [m.occurredAt, m.eventType, m.channel, m.outcome]));
 }
 
 function init() {
@@ -275,6 +350,8 @@ function init() {
   $('period').addEventListener('submit', loadReport);
   $('csv').addEventListener('click', () => downloadCsv().catch((error) => { $('status').textContent = error.message; }));
   $('member-lookup').addEventListener('submit', lookUpMember);
+  $('statement-older').addEventListener('click', () => turnStatementPage(1));
+  $('statement-newer').addEventListener('click', () => turnStatementPage(-1));
   showSignedIn(Boolean(operatorKey()));
   if (operatorKey() && $('program-id').value) {
     loadReport();

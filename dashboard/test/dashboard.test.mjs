@@ -1,9 +1,11 @@
 // Browser test of the operator dashboard, in headless Chromium (Debian's `chromium` package) driven by
 // playwright-core. It signs in with the operator key, loads a program's analytics and checks every figure the page
-// shows equals the API's answer for the same period, then keeps a screenshot.
+// shows equals the API's answer for the same period; with MERCHANT_KEY and MEMBER_PHONE set, it also looks the member
+// up by phone and checks the statement rows shown, page by page, equal the API's; then it keeps a screenshot.
 //
 //   DASHBOARD_URL=http://127.0.0.1:3000/dashboard/ LOYALTY_OPERATOR_KEY=lko_... PROGRAM_ID=prg_... \
-//   FROM=2026-11-01 TO=2026-12-31 SCREENSHOT=target/dashboard.png node test/dashboard.test.mjs
+//   FROM=2026-11-01 TO=2026-12-31 [MERCHANT_KEY=lk_... MEMBER_PHONE=+3736900001] \
+//   SCREENSHOT=target/dashboard.png node test/dashboard.test.mjs
 //
 // Exit 0: passed; 1: a figure differs or the page failed; 77: Chromium is absent (one line says so; skipped).
 // The whole run is bounded by TEST_TIMEOUT_MS (default 90 s).
@@ -31,6 +33,9 @@ const operatorKey = required('LOYALTY_OPERATOR_KEY');
 const programId = required('PROGRAM_ID');
 const from = required('FROM');
 const to = required('TO');
+const merchantKey = process.env.MERCHANT_KEY;
+const memberPhone = process.env.MEMBER_PHONE;
+const STATEMENT_ROWS = 10;
 const screenshot = resolve(process.env.SCREENSHOT || 'target/dashboard.png');
 const timeout = Number(process.env.TEST_TIMEOUT_MS || 90000);
 
@@ -38,6 +43,89 @@ const watchdog = setTimeout(() => {
   console.error(`FAILED: the browser test took more than ${timeout} ms`);
   process.exit(1);
 }, timeout);
+
+/** A GET of the API with the merchant key, as JSON; anything but 200 is an Error. */
+async function merchantGet(origin, path) {
+  const response = await fetch(`${origin}${path}`, { headers: { Authorization: `Bearer ${merchantKey}` } });
+  if (response.status !== 200) {
+    throw new Error(`GET ${path}: the API answered ${response.status}: ${await response.text()}`);
+  }
+  return response.json();
+}
+
+/** The statement table's rows as the API's fields they show: entry id, instant, kind, reason, points. */
+async function statementRowsShown(page) {
+  return page.$$eval('#statement-table tbody tr', (rows) => rows.map((row) => [0, 1, 2, 3, 4].map((i) => row.cells[i].textContent)));
+}
+
+function statementRowsOf(statement) {
+  return statement.entries.map((e) => [e.entryId, e.at, e.kind, e.reason, String(e.points)]);
+}
+
+/**
+ * Member lookup and statement: finds the member by phone through the page, compares the member read and every
+ * statement page (going older until the last page, at most 5, then one newer) with the API's answers for the same
+ * cursor. Answers the number of statement pages compared.
+ */
+async function checkMemberLookup(page, origin, failures) {
+  const found = await merchantGet(origin, `/v1/members?${new URLSearchParams({ phone: memberPhone })}`);
+  if (found.members.length !== 1) {
+    failures.push(`the API finds ${found.members.length} members with phone ${memberPhone}`);
+    return 0;
+  }
+  const memberId = found.members[0].memberId;
+  await page.selectOption('#lookup-by', 'phone');
+  await page.fill('#lookup-value', memberPhone);
+  await page.fill('#merchant-key', merchantKey);
+  await page.selectOption('#statement-limit', String(STATEMENT_ROWS));
+  await page.click('#member-lookup button[type=submit]');
+  await page.waitForSelector('body[data-statement=page-1]', { timeout: 15000 });
+  const shownId = await page.$eval('#member-table', (t) => t.dataset.memberId);
+  if (shownId !== memberId) {
+    failures.push(`member lookup by phone: page shows ${shownId}, API ${memberId}`);
+  }
+  const statuses = await page.$eval('#member-status', (el) => ({ error: el.classList.contains('error'), text: el.textContent }));
+  if (statuses.error) {
+    failures.push(`member lookup: ${statuses.text}`);
+  }
+  const pages = [];
+  let cursor = null;
+  for (let number = 1; number <= 5; number++) {
+    const params = new URLSearchParams({ limit: String(STATEMENT_ROWS) });
+    if (cursor) {
+      params.set('cursor', cursor);
+    }
+    const statement = await merchantGet(origin, `/v1/members/${memberId}/statement?${params}`);
+    pages.push(statement);
+    const shown = await statementRowsShown(page);
+    const expected = statementRowsOf(statement);
+    if (JSON.stringify(shown) !== JSON.stringify(expected)) {
+      failures.push(`statement page ${number}: page ${JSON.stringify(shown)}, API ${JSON.stringify(expected)}`);
+    }
+    const olderEnabled = await page.$eval('#statement-older', (b) => !b.disabled);
+    if (olderEnabled !== Boolean(statement.nextCursor)) {
+      failures.push(`statement page ${number}: 'Older' enabled ${olderEnabled}, API nextCursor ${statement.nextCursor}`);
+    }
+    if (!statement.nextCursor || number === 5) {
+      break;
+    }
+    cursor = statement.nextCursor;
+    await page.click('#statement-older');
+    await page.waitForSelector(`body[data-statement=page-${number + 1}]`, { timeout: 15000 });
+  }
+  if (pages.length > 1) {
+    await page.click('#statement-newer');
+    await page.waitForSelector(`body[data-statement=page-${pages.length - 1}]`, { timeout: 15000 });
+    const back = await statementRowsShown(page);
+    if (JSON.stringify(back) !== JSON.stringify(statementRowsOf(pages[pages.length - 2]))) {
+      failures.push(`statement 'Newer' from page ${pages.length}: rows differ from the API's page ${pages.length - 1}`);
+    }
+  }
+  if (pages.flatMap((p) => p.entries).length === 0) {
+    failures.push(`member ${memberId} has no statement entries: the test compares nothing`);
+  }
+  return pages.length;
+}
 
 const { chromium } = await import('playwright-core');
 const profile = mkdtempSync(join(tmpdir(), 'dashboard-chromium-'));
@@ -83,12 +171,17 @@ try {
     activeMembers: lastMonth.activeMembers,
     purchases: report.totals.purchases,
     revenue: report.totals.revenue,
+    returnedAmount: report.totals.returnedAmount,
+    netRevenue: report.totals.netRevenue,
     averageCheck: report.totals.averageCheck,
     repeatRateBp: lastMonth.repeatRateBp,
     pointsIssued: report.totals.pointsIssued,
     pointsRedeemed: report.totals.pointsRedeemed,
     pointsExpired: report.totals.pointsExpired,
     pointsReversed: report.totals.pointsReversed,
+    pointsRestored: report.totals.pointsRestored,
+    pointsAdjustedIn: report.totals.pointsAdjustedIn,
+    pointsAdjustedOut: report.totals.pointsAdjustedOut,
     redemptionRateBp: report.totals.redemptionRateBp,
     outstandingPoints: report.liability.outstandingPoints,
     outstandingValue: report.liability.outstandingValue,
@@ -126,12 +219,16 @@ try {
   if (campaigns.error) {
     failures.push(`campaign results: ${campaigns.text}`);
   }
+  let statementPages = 0;
+  if (merchantKey && memberPhone) {
+    statementPages = await checkMemberLookup(page, origin, failures);
+  }
   failures.push(...errors.map((message) => `page error: ${message}`));
 
   mkdirSync(dirname(screenshot), { recursive: true });
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(JSON.stringify({ result: failures.length ? 'FAILED' : 'PASSED', figures: Object.keys(expected).length,
-    days: report.days.length, screenshot, chromiumLaunchMs: launchedMs, totalMs: Date.now() - started }));
+    days: report.days.length, statementPages, screenshot, chromiumLaunchMs: launchedMs, totalMs: Date.now() - started }));
 } catch (error) {
   failures.push(error.stack || String(error));
 } finally {

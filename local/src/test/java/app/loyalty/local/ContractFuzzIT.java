@@ -1,5 +1,7 @@
 package app.loyalty.local;
 
+import app.loyalty.local.reliability.ReliabilityRun;
+import app.loyalty.local.reliability.TableSnapshot;
 import app.loyalty.shared.testing.ContractValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,26 +38,62 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Schema-driven fuzz of the local runtime against openapi.yaml. For every operation it takes the request body's
  * {@code example} as a seed and derives mutations from the operation's schema (each property removed, null, of
- * the wrong type, at and beyond its bounds, off its pattern, unknown properties, items beyond maxItems), plus
- * request-level ones (no or bad key, the other role, no or malformed Idempotency-Key, a reused key, another media
- * type, malformed, empty and oversized bodies, unknown routes and methods). Every answer must be declared by the
- * contract (status, media type, body schema; a 2xx only for a request the schema admits) and none may be a 5xx.
+ * the wrong type, at and beyond its bounds, off its pattern, unknown properties, items beyond maxItems), hostile
+ * values (huge, negative and fractional numbers where an integer is due, number literals JSON or Java cannot hold,
+ * nesting 1,000 and 20,000 levels deep, unicode tricks: right-to-left override, zero-width, NUL, lone surrogates,
+ * combining marks, homoglyphs; bytes that are not UTF-8 sent raw: overlong, surrogate, truncated, beyond U+10FFFF),
+ * plus request-level ones (no or bad key, the other role, no, malformed or hostile Idempotency-Key and other
+ * hostile header values, another media type, malformed, empty and oversized bodies, path parameters with
+ * {@code ../}, {@code %00}, percent-encoded invalid UTF-8 and 5,000 characters, unknown routes and methods).
+ * <p>
+ * Every answer must be declared by the contract (status, media type, body schema; a 2xx only for a request the
+ * schema admits) and none may be a 5xx. <b>No partial write</b>: for every refused (4xx) request that could change
+ * something (any method but GET) the whole table is compared before and after ({@link TableSnapshot}) and any
+ * difference fails the run. <b>Coverage</b>: probes are sent round-robin over the operations and, within one, over
+ * the kinds of hostile input, so every operation of openapi.yaml gets requests; one that got none fails the run.
  * Refusals of requests the schema admits are listed for a reader (rules JSON Schema cannot express are among
  * them) but do not fail the run.
  * <p>
- * The normal suite sends {@value #DEFAULT_REQUESTS} requests (seeded, so a failure repeats); a longer run:
- * {@code ./mvnw -pl local -am verify -Dit.test=ContractFuzzIT -Dcontract.fuzz.requests=3000
- * -Dcontract.fuzz.seconds=300 -Dcontract.fuzz.seed=7 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
- * Loopback only: the runtime listens on 127.0.0.1.
+ * Size and seed: {@link ReliabilityRun} ({@value #DEFAULT_REQUESTS} requests in the quick form, 20 times that with
+ * {@code -Dreliability.scale=soak}; {@code -Dreliability.seed=N}); the older {@code contract.fuzz.requests},
+ * {@code contract.fuzz.seconds} (a bound on the run, default 40 s quick, 900 s soak) and {@code contract.fuzz.seed}
+ * still override them. Figures: {@code local/target/reliability/fuzz.json}. Loopback only: the runtime listens on
+ * 127.0.0.1.
  */
 class ContractFuzzIT {
-    static final int DEFAULT_REQUESTS = 300;
+    static final int DEFAULT_REQUESTS = 400;
     private static final String OPERATOR_KEY = "fuzz-operator-key-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ContractValidator CONTRACT = ContractValidator.repositoryContract();
+    private static final List<String> PATH_PARAMETERS = List.of("programId", "memberId", "cardNumber", "orderId", "code",
+            "redemptionId", "merchantId", "campaignId", "period", "subscriptionId");
+
+    /** Kinds of input, counted in the figures; every probe has one. */
+    static final String SEED = "valid seed", AUTH = "authorization", PATH = "hostile path parameter",
+            IDEMPOTENCY = "idempotency key", HEADER = "hostile header value", MEDIA = "media type",
+            MALFORMED = "malformed body", MISSING = "missing field", EXTRA = "extra field", NULL = "null value",
+            WRONG = "wrong type or out of bounds", NUMBER = "huge, negative or fractional number",
+            NESTING = "deep nesting", UNICODE = "unicode trick", UTF8 = "invalid UTF-8 bytes", OVERSIZED = "oversized",
+            UNKNOWN_ROUTE = "unknown route", COMBINED = "two mutations combined";
+
+    /**
+     * Literal JSON text put where a value goes, as it is (ObjectMapper could not write most of them): numbers beyond
+     * long and double, fractions where an integer is due, and strings with unicode tricks, escaped and raw.
+     */
+    private static final List<String> RAW_LITERALS = new ArrayList<>();
+    private static final List<String> NUMBER_LITERALS = List.of("1e308", "-1", "9223372036854775808",
+            "-9223372036854775809", "0.1", "1e999", "-0", "1e-400", "00012", "NaN", "Infinity", "0x10", "1.0e2");
+    private static final List<String> UNICODE_LITERALS = List.of("\"\\u202Eevil\"", "\"a\\u200Bb\"", "\"\\uFEFFx\"",
+            "\"a\\u0000b\"", "\"\\ud800\"", "\"x\\udc00\"", "\"\\ud83d\\ude00\"", "\"e\\u0301\"", "\"\u0430dmin\"",
+            "\"a\u0000b\"", "\"\u202E\u200B\"", "\"\\u0085\\u2028\\u2029\"");
+    /** Byte sequences that are not UTF-8: overlong '/', overlong 3-byte, encoded surrogate, beyond U+10FFFF, ... */
+    private static final List<byte[]> INVALID_UTF8 = List.of(bytes(0xC0, 0xAF), bytes(0xE0, 0x80, 0xAF),
+            bytes(0xED, 0xA0, 0x80), bytes(0xF4, 0x90, 0x80, 0x80), bytes(0xFF), bytes(0xFE), bytes(0x80),
+            bytes(0xE2, 0x82), bytes(0xC0, 0x80));
 
     private static LocalRuntime runtime;
+    private static TableSnapshot table;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Ids the seeds refer to, created before the fuzz; the card changes when a replacement succeeds. */
     private static final Map<String, String> IDS = new LinkedHashMap<>();
@@ -63,21 +102,46 @@ class ContractFuzzIT {
     private final List<String> failures = new ArrayList<>();
     private final Map<String, Integer> refusedThoughSchemaValid = new TreeMap<>();
     private final Map<Integer, Integer> statuses = new TreeMap<>();
+    private final Map<String, Integer> requestsPerRoute = new TreeMap<>();
+    private final Map<String, Integer> inputsByKind = new TreeMap<>();
+    private int fiveHundreds;
+    private int contractViolations;
+    private int partialWrites;
+    private int refusalsCompared;
+    /** The table as it was after the last request, or null when it may have changed since (an accepted request). */
+    private Map<String, String> lastSnapshot;
     private int sequence;
 
-    /** One request to send: the operation's route, path values, caller, headers and body (null: none). */
-    private record Probe(String label, String method, String pathTemplate, Map<String, String> headers, String body,
-                         boolean asOperator, boolean withKey) {
-        Probe with(String newLabel, Consumer<Map<String, String>> headerChange, String newBody) {
+    /**
+     * One request to send: the operation's route, path values, caller, headers and body (null: none). With
+     * {@code latin1Bytes} each char of the body is one byte of what is sent (for bytes that are not UTF-8).
+     */
+    private record Probe(String label, String kind, String method, String pathTemplate, Map<String, String> headers,
+                         String body, boolean latin1Bytes, boolean asOperator, boolean withKey) {
+        Probe with(String newLabel, String newKind, Consumer<Map<String, String>> headerChange, String newBody) {
             Map<String, String> changed = new LinkedHashMap<>(headers);
             headerChange.accept(changed);
-            return new Probe(label + " / " + newLabel, method, pathTemplate, changed, newBody, asOperator, withKey);
+            return new Probe(label + " / " + newLabel, newKind, method, pathTemplate, changed, newBody, false, asOperator, withKey);
+        }
+
+        Probe withBytes(String newLabel, String latin1Body) {
+            return new Probe(label + " / " + newLabel, UTF8, method, pathTemplate, headers, latin1Body, true, asOperator, withKey);
+        }
+
+        Probe as(String newLabel, String newKind, boolean operator, boolean key) {
+            return new Probe(label + " / " + newLabel, newKind, method, pathTemplate, headers, body, latin1Bytes, operator, key);
+        }
+
+        String operation() {
+            return !kind.equals(UNKNOWN_ROUTE) && CONTRACT.operation(method, pathTemplate).isPresent()
+                    ? method + " " + pathTemplate : UNKNOWN_ROUTE;
         }
     }
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
         runtime = LocalApi.startRuntime(OPERATOR_KEY);
+        table = new TableSnapshot(runtime);
         JsonNode program = send("POST", "/v1/programs", OPERATOR_KEY, Map.of("Idempotency-Key", "fuzz-setup-program",
                 "Content-Type", "application/json"), "{\"name\":\"Fuzz Club\",\"currency\":\"EUR\"}").json;
         IDS.put("programId", program.get("programId").asText());
@@ -110,47 +174,113 @@ class ContractFuzzIT {
 
     @AfterAll
     static void stop() {
+        if (table != null) {
+            table.close();
+        }
         runtime.close();
     }
 
     @Test
-    void everyAnswer_isDeclaredByTheContract_andNoneIsA5xx() throws Exception {
-        int budget = Integer.getInteger("contract.fuzz.requests", DEFAULT_REQUESTS);
-        Duration timeBudget = Duration.ofSeconds(Long.getLong("contract.fuzz.seconds", 25));
-        Random random = new Random(Long.getLong("contract.fuzz.seed", 20261123L));
+    void everyAnswer_isDeclaredByTheContract_noneIsA5xx_andNoRefusalWritesAnything() throws Exception {
+        long seed = Long.getLong("contract.fuzz.seed", ReliabilityRun.seed());
+        int budget = Integer.getInteger("contract.fuzz.requests", ReliabilityRun.operations(DEFAULT_REQUESTS));
+        Duration timeBudget = Duration.ofSeconds(Long.getLong("contract.fuzz.seconds", ReliabilityRun.soak() ? 900 : 40));
+        Random random = new Random(seed);
         List<Probe> probes = new ArrayList<>();
-        for (Probe seed : seeds()) {
-            probes.add(seed);
-            probes.addAll(requestLevelMutations(seed));
-            probes.addAll(bodyMutations(seed));
+        for (Probe seedProbe : seeds()) {
+            probes.add(seedProbe);
+            probes.addAll(requestLevelMutations(seedProbe));
+            probes.addAll(bodyMutations(seedProbe));
+            probes.addAll(hostileBodies(seedProbe));
         }
         probes.addAll(unknownRoutes());
-        Collections.shuffle(probes, random);
-        // Beyond the single mutations: pairs of them, so a run of any length keeps finding new requests.
-        List<Probe> singles = List.copyOf(probes);
+        List<Probe> singles = roundRobin(probes, random);
         Instant deadline = Instant.now().plus(timeBudget);
         int sent = 0;
+        // Every single mutation first (round-robin over operations and kinds), then pairs of them, so a run of any
+        // length keeps finding new requests. The time bound only stops a run on a machine far slower than expected.
         while (sent < budget && Instant.now().isBefore(deadline)) {
             Probe probe = sent < singles.size() ? singles.get(sent) : combined(singles, random);
             run(probe);
             sent++;
         }
 
-        System.out.printf("Contract fuzz: %d requests (%d single mutations available), statuses %s%n",
-                sent, singles.size(), statuses);
+        System.out.printf("Contract fuzz: %d requests (%d single mutations available), seed %d, statuses %s%n",
+                sent, singles.size(), seed, statuses);
         refusedThoughSchemaValid.forEach((what, count) ->
                 System.out.printf("  refused though the schema admits it (%dx): %s%n", count, what));
-        assertThat(failures).as("answers openapi.yaml does not describe, or 5xx").isEmpty();
+        ReliabilityRun.figures("fuzz")
+                .set("requests", sent)
+                .set("requestsPerRoute", requestsPerRoute)
+                .set("hostileInputsByKind", inputsByKind)
+                .set("statuses", statuses)
+                .set("refusedWritesCompared", refusalsCompared)
+                .set("fiveHundreds", fiveHundreds)
+                .set("partialWrites", partialWrites)
+                .set("contractViolations", contractViolations)
+                .write();
+
+        TreeSet<String> unreached = new TreeSet<>(operations());
+        unreached.removeAll(requestsPerRoute.keySet());
+        assertThat(unreached).as("operations of openapi.yaml the fuzz sent no request to").isEmpty();
+        assertThat(failures).as("5xx, answers openapi.yaml does not describe, or refusals that wrote").isEmpty();
+    }
+
+    /** Every operation of openapi.yaml, as "METHOD /path". */
+    private static List<String> operations() {
+        List<String> operations = new ArrayList<>();
+        CONTRACT.document().path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> operations.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey())));
+        return operations;
+    }
+
+    /**
+     * The probes in sending order: operations take turns, and within one operation the kinds of input take turns
+     * (each list shuffled by the seed), so even a short run reaches every operation with many kinds of input.
+     */
+    private static List<Probe> roundRobin(List<Probe> probes, Random random) {
+        Map<String, Map<String, List<Probe>>> byOperationAndKind = new TreeMap<>();
+        for (Probe probe : probes) {
+            byOperationAndKind.computeIfAbsent(probe.operation(), o -> new TreeMap<>())
+                    .computeIfAbsent(probe.kind(), k -> new ArrayList<>()).add(probe);
+        }
+        List<List<Probe>> perOperation = new ArrayList<>();
+        for (Map<String, List<Probe>> byKind : byOperationAndKind.values()) {
+            List<List<Probe>> kinds = new ArrayList<>(byKind.values());
+            kinds.forEach(list -> Collections.shuffle(list, random));
+            Collections.shuffle(kinds, random);
+            perOperation.add(interleave(kinds));
+        }
+        Collections.shuffle(perOperation, random);
+        return interleave(perOperation);
+    }
+
+    private static List<Probe> interleave(List<List<Probe>> lists) {
+        List<Probe> out = new ArrayList<>();
+        for (int index = 0; ; index++) {
+            boolean any = false;
+            for (List<Probe> list : lists) {
+                if (index < list.size()) {
+                    out.add(list.get(index));
+                    any = true;
+                }
+            }
+            if (!any) {
+                return out;
+            }
+        }
     }
 
     private void run(Probe probe) throws IOException, InterruptedException {
         String path = probe.pathTemplate();
         Map<String, String> pathParameters = new LinkedHashMap<>();
-        for (String name : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period", "subscriptionId")) {
+        for (String name : PATH_PARAMETERS) {
             if (path.contains("{" + name + "}")) {
+                String raw = probe.headers().get("x-fuzz-raw-" + name);
                 String value = probe.headers().getOrDefault("x-fuzz-" + name, IDS.get(name));
-                pathParameters.put(name, value);
-                path = path.replace("{" + name + "}", URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+                pathParameters.put(name, raw != null ? raw : value);
+                path = path.replace("{" + name + "}", raw != null ? raw
+                        : URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
             }
         }
         Map<String, String> headers = new LinkedHashMap<>(probe.headers());
@@ -159,24 +289,57 @@ class ContractFuzzIT {
             headers.put("Idempotency-Key", "fuzz-" + (++sequence) + "-" + System.nanoTime());
         }
         String body = fill(probe.body());
+        byte[] bytes = body == null ? null : body.getBytes(probe.latin1Bytes() ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         String key = !probe.withKey() ? null : probe.asOperator() ? OPERATOR_KEY : merchantKey;
         if (headers.containsKey("Authorization")) {
             key = null; // the probe sets its own
         }
-        Answer answer = send(probe.method(), path, key, headers, body);
+        boolean mayWrite = !probe.method().equals("GET");
+        Map<String, String> before = null;
+        if (mayWrite) {
+            before = lastSnapshot != null ? lastSnapshot : table.take();
+        }
+        Answer answer = send(probe.method(), path, key, headers, bytes);
         statuses.merge(answer.status, 1, Integer::sum);
-        String where = probe.label() + ": " + probe.method() + " " + path + " " + abbreviate(body);
+        requestsPerRoute.merge(probe.operation(), 1, Integer::sum);
+        inputsByKind.merge(probe.kind(), 1, Integer::sum);
+        // What a reader can paste: the bytes that are not UTF-8 shown as U+FFFD.
+        String shown = bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+        String where = probe.label() + " [" + probe.kind() + "]: " + probe.method() + " " + abbreviate(path) + " " + abbreviate(shown);
         if (answer.status >= 500) {
+            fiveHundreds++;
             failures.add(where + " -> " + answer.status + " " + answer.body);
         }
-        String template = CONTRACT.operation(probe.method(), probe.pathTemplate()).isPresent() ? probe.pathTemplate() : path;
+        if (probe.latin1Bytes() && answer.status < 300) {
+            contractViolations++;
+            failures.add(where + "\n      a body that is not UTF-8 was accepted: " + answer.status + " " + abbreviate(answer.body));
+        }
+        // A raw path value with a slash or a dot segment makes another path: judged as that path, not the template's.
+        boolean pathChanged = probe.headers().entrySet().stream().anyMatch(h -> h.getKey().startsWith("x-fuzz-raw-")
+                && (h.getValue().contains("/") || h.getValue().matches("\\.\\.?")));
+        String template = !pathChanged && !probe.kind().equals(UNKNOWN_ROUTE)
+                && CONTRACT.operation(probe.method(), probe.pathTemplate()).isPresent() ? probe.pathTemplate() : path;
         for (String violation : CONTRACT.violations(new ContractValidator.Exchange(probe.method(), template, pathParameters,
-                body, answer.status, answer.contentType, answer.body))) {
+                shown, answer.status, answer.contentType, answer.body))) {
+            contractViolations++;
             failures.add(where + "\n      " + violation + "\n      answer: " + abbreviate(answer.body));
+        }
+        if (mayWrite && answer.status >= 400 && answer.status < 500) {
+            Map<String, String> after = table.take();
+            refusalsCompared++;
+            List<String> written = TableSnapshot.differences(before, after);
+            if (!written.isEmpty()) {
+                partialWrites++;
+                failures.add(where + " -> " + answer.status + ", refused but the table changed:\n      "
+                        + String.join("\n      ", written));
+            }
+            lastSnapshot = after;
+        } else if (mayWrite || answer.status < 400) {
+            lastSnapshot = null; // accepted (or not compared): it may have written, and its events will
         }
         // Header mutations are left out: the contract checks bodies and path parameters, not the Idempotency-Key.
         if (answer.status == 400 && answer.body.contains("/validation-failed") && probe.withKey()
-                && !probe.label().contains("Idempotency-Key")
+                && !probe.kind().equals(IDEMPOTENCY) && !probe.kind().equals(HEADER) && !probe.latin1Bytes()
                 && CONTRACT.operation(probe.method(), probe.pathTemplate()).isPresent()
                 && CONTRACT.requestViolations(probe.method(), probe.pathTemplate(), pathParameters, body).isEmpty()) {
             refusedThoughSchemaValid.merge(probe.method() + " " + probe.pathTemplate() + ": "
@@ -205,8 +368,8 @@ class ContractFuzzIT {
                 if (method.equals("POST")) {
                     headers.put("Idempotency-Key", "{fresh}");
                 }
-                seeds.add(new Probe(operation.getValue().path("operationId").asText(), method, path.getKey(), headers,
-                        body, path.getKey().startsWith("/v1/programs"), true));
+                seeds.add(new Probe(operation.getValue().path("operationId").asText(), SEED, method, path.getKey(), headers,
+                        body, false, path.getKey().startsWith("/v1/programs"), true));
             });
         }
         return seeds;
@@ -214,38 +377,90 @@ class ContractFuzzIT {
 
     private List<Probe> requestLevelMutations(Probe seed) {
         List<Probe> probes = new ArrayList<>();
-        probes.add(new Probe(seed.label() + " / no key", seed.method(), seed.pathTemplate(), seed.headers(), seed.body(), seed.asOperator(), false));
-        probes.add(seed.with("unknown key", h -> h.put("Authorization", "Bearer lk_unknown"), seed.body()));
-        probes.add(seed.with("not a bearer key", h -> h.put("Authorization", "Basic " + OPERATOR_KEY), seed.body()));
-        probes.add(new Probe(seed.label() + " / other role", seed.method(), seed.pathTemplate(), seed.headers(), seed.body(), !seed.asOperator(), true));
-        for (String parameter : List.of("programId", "memberId", "cardNumber", "orderId", "code", "redemptionId", "merchantId", "campaignId", "period", "subscriptionId")) {
+        probes.add(seed.as("no key", AUTH, seed.asOperator(), false));
+        probes.add(seed.with("unknown key", AUTH, h -> h.put("Authorization", "Bearer lk_unknown"), seed.body()));
+        probes.add(seed.with("not a bearer key", AUTH, h -> h.put("Authorization", "Basic " + OPERATOR_KEY), seed.body()));
+        probes.add(seed.as("other role", AUTH, !seed.asOperator(), true));
+        for (String hostile : List.of("Bearer " + "A".repeat(8000), "Bearer ", "Bearer  " + OPERATOR_KEY,
+                "Bearer lk_\u00e9\u00ff", "Bearer " + OPERATOR_KEY + "\u00a0", "Bearer lk_' OR '1'='1", "Bearer ../../etc/passwd")) {
+            probes.add(seed.with("Authorization " + abbreviate(hostile), HEADER, h -> h.put("Authorization", hostile), seed.body()));
+        }
+        for (String parameter : PATH_PARAMETERS) {
             if (seed.pathTemplate().contains("{" + parameter + "}")) {
-                for (String value : List.of("nope", "x".repeat(200), "8000123456789017", "800012345678901", "a b", "../x", "%00", "é")) {
-                    probes.add(seed.with(parameter + "=" + value, h -> h.put("x-fuzz-" + parameter, value), seed.body()));
+                for (String value : List.of("nope", "x".repeat(200), "8000123456789017", "800012345678901", "a b", "../x", "%00", "\u00e9",
+                        "\u202Emsil", "a\u200Bb", "a\u0000b", "x".repeat(5000))) {
+                    probes.add(seed.with(parameter + "=" + abbreviate(value), PATH, h -> h.put("x-fuzz-" + parameter, value), seed.body()));
+                }
+                // Sent as they are, not encoded: traversal, NUL, encoded slashes and bytes that are not UTF-8.
+                for (String raw : List.of("..", "../..", "..%2F..%2Fv1%2Fprograms", "%2e%2e", "%00", "x%00y", "%C0%AF",
+                        "%ED%A0%80", "%FF%FE", "%2F", "%5C..%5C")) {
+                    probes.add(seed.with(parameter + " raw " + raw, PATH, h -> h.put("x-fuzz-raw-" + parameter, raw), seed.body()));
                 }
             }
         }
+        for (String[] header : new String[][] {{"Content-Type", "application/json; charset=utf-16"},
+                {"Content-Type", "application/json; charset=nope"}, {"Content-Type", "application/json\u00e9"},
+                {"Accept", "text/html"}, {"Accept-Encoding", "gzip;q=\u00ff"}, {"X-Forwarded-For", "127.0.0.1, ::1, \u00ff"},
+                {"X-Amzn-Trace-Id", "Root=" + "1".repeat(4000)}, {"X-Loyalty-Merchant", "mch_00000000000000000000"},
+                {"X-Program-Id", "prg_00000000000000000000"}}) {
+            probes.add(seed.with(header[0] + ": " + abbreviate(header[1]), HEADER, h -> h.put(header[0], header[1]), seed.body()));
+        }
         if (seed.method().equals("POST")) {
-            probes.add(seed.with("no Idempotency-Key", h -> h.remove("Idempotency-Key"), seed.body()));
-            probes.add(seed.with("short Idempotency-Key", h -> h.put("Idempotency-Key", "short"), seed.body()));
-            probes.add(seed.with("Idempotency-Key with spaces", h -> h.put("Idempotency-Key", "has spaces 12345"), seed.body()));
-            probes.add(seed.with("reused Idempotency-Key", h -> h.put("Idempotency-Key", "fuzz-reused-key-" + seed.label()),
+            probes.add(seed.with("no Idempotency-Key", IDEMPOTENCY, h -> h.remove("Idempotency-Key"), seed.body()));
+            probes.add(seed.with("short Idempotency-Key", IDEMPOTENCY, h -> h.put("Idempotency-Key", "short"), seed.body()));
+            probes.add(seed.with("Idempotency-Key with spaces", IDEMPOTENCY, h -> h.put("Idempotency-Key", "has spaces 12345"), seed.body()));
+            for (String hostile : List.of("k".repeat(10_000), "key-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "key-\u00ff\u00fe-12345678",
+                    "../../../../etc/passwd", "IDEMPOTENCY#prg_x#1234", "' OR 1=1 --12345", "%00%00%00%00%00%00")) {
+                probes.add(seed.with("Idempotency-Key " + abbreviate(hostile), IDEMPOTENCY, h -> h.put("Idempotency-Key", hostile), seed.body()));
+            }
+            probes.add(seed.with("reused Idempotency-Key", IDEMPOTENCY, h -> h.put("Idempotency-Key", "fuzz-reused-key-" + seed.label()),
                     seed.body() == null ? "{}" : seed.body()));
-            probes.add(seed.with("reused Idempotency-Key, other body", h -> h.put("Idempotency-Key", "fuzz-reused-key-" + seed.label()),
+            probes.add(seed.with("reused Idempotency-Key, other body", IDEMPOTENCY, h -> h.put("Idempotency-Key", "fuzz-reused-key-" + seed.label()),
                     seed.body() == null ? "{\"reason\":\"damaged\"}" : seed.body().replaceFirst("}$", ",\"zz\":1}")));
         }
         if (seed.body() != null || seed.method().equals("POST")) {
             String body = seed.body() == null ? "{}" : seed.body();
-            probes.add(seed.with("text/plain", h -> h.put("Content-Type", "text/plain"), body));
-            probes.add(seed.with("no Content-Type", h -> h.remove("Content-Type"), body));
-            probes.add(seed.with("malformed JSON", h -> { }, "{\"a\":"));
-            probes.add(seed.with("trailing tokens", h -> { }, body + " {}"));
-            probes.add(seed.with("duplicate key", h -> { }, body.replaceFirst("^\\{", "{\"zz\":1,\"zz\":2,")));
-            probes.add(seed.with("empty body", h -> { }, ""));
-            probes.add(seed.with("null body", h -> { }, "null"));
-            probes.add(seed.with("array body", h -> { }, "[]"));
-            probes.add(seed.with("string body", h -> { }, "\"x\""));
-            probes.add(seed.with("17 KiB body", h -> { }, body.replaceFirst("^\\{", "{\"zz\":\"" + "a".repeat(17 * 1024) + "\",")));
+            probes.add(seed.with("text/plain", MEDIA, h -> h.put("Content-Type", "text/plain"), body));
+            probes.add(seed.with("no Content-Type", MEDIA, h -> h.remove("Content-Type"), body));
+            probes.add(seed.with("malformed JSON", MALFORMED, h -> { }, "{\"a\":"));
+            probes.add(seed.with("trailing tokens", MALFORMED, h -> { }, body + " {}"));
+            probes.add(seed.with("duplicate key", MALFORMED, h -> { }, body.replaceFirst("^\\{", "{\"zz\":1,\"zz\":2,")));
+            probes.add(seed.with("comment", MALFORMED, h -> { }, body.replaceFirst("^\\{", "{/* x */")));
+            probes.add(seed.with("single quotes", MALFORMED, h -> { }, body.replace('"', '\'')));
+            probes.add(seed.with("empty body", MALFORMED, h -> { }, ""));
+            probes.add(seed.with("null body", MALFORMED, h -> { }, "null"));
+            probes.add(seed.with("array body", MALFORMED, h -> { }, "[]"));
+            probes.add(seed.with("string body", MALFORMED, h -> { }, "\"x\""));
+            probes.add(seed.with("17 KiB body", OVERSIZED, h -> { }, body.replaceFirst("^\\{", "{\"zz\":\"" + "a".repeat(17 * 1024) + "\",")));
+            probes.add(seed.with("65 KiB body", OVERSIZED, h -> { }, body.replaceFirst("^\\{", "{\"zz\":\"" + "a".repeat(65 * 1024) + "\",")));
+        }
+        return probes;
+    }
+
+    /** Bodies no schema walk makes: deep nesting of the whole body and of an extra field, and bytes that are not UTF-8. */
+    private static List<Probe> hostileBodies(Probe seed) {
+        if (seed.body() == null && !seed.method().equals("POST")) {
+            return List.of();
+        }
+        String body = seed.body() == null || seed.body().equals("{}") ? "{\"zz\":1}" : seed.body();
+        List<Probe> probes = new ArrayList<>();
+        for (int depth : List.of(1_000, 20_000)) {
+            probes.add(seed.with(depth + " nested arrays", NESTING, h -> { }, "[".repeat(depth) + "]".repeat(depth)));
+            probes.add(seed.with(depth + " nested objects in an extra field", NESTING, h -> { },
+                    body.replaceFirst("^\\{", "{\"zz\":" + "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) + ",")));
+        }
+        probes.add(seed.with("1,000 nested arrays, unclosed", NESTING, h -> { }, "[".repeat(1_000)));
+        String latin1 = new String(body.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        int firstStringValue = latin1.indexOf("\":\"");
+        for (byte[] invalid : INVALID_UTF8) {
+            String bad = new String(invalid, StandardCharsets.ISO_8859_1);
+            String hex = hex(invalid);
+            probes.add(seed.withBytes("bytes " + hex + " in an extra field", latin1.replaceFirst("^\\{", "{\"zz\":\"" + bad + "\",")));
+            if (firstStringValue > 0) {
+                probes.add(seed.withBytes("bytes " + hex + " in the first string", latin1.substring(0, firstStringValue + 3) + bad
+                        + latin1.substring(firstStringValue + 3)));
+            }
+            probes.add(seed.withBytes("bytes " + hex + " before the body", bad + latin1));
         }
         return probes;
     }
@@ -260,12 +475,12 @@ class ContractFuzzIT {
                         + "/requestBody/content/application~1json/schema");
         List<Probe> probes = new ArrayList<>();
         JsonNode seedBody = JSON.readTree(seed.body());
-        mutate(schemaRoot, seedBody, "", (label, mutated) -> probes.add(seed.with(label, h -> { }, mutated)), seedBody);
+        mutate(schemaRoot, seedBody, "", (label, kind, mutated) -> probes.add(seed.with(label, kind, h -> { }, mutated)), seedBody);
         return probes;
     }
 
     private interface Sink {
-        void accept(String label, String body);
+        void accept(String label, String kind, String body);
     }
 
     private void mutate(JsonNode schema, JsonNode value, String pointer, Sink sink, JsonNode root) {
@@ -279,16 +494,28 @@ class ContractFuzzIT {
             return;
         }
         if (schema.has("properties") && (value == null || value.isObject())) {
-            replaceAt(root, pointer + "/zz", NODES.textNode("unknown"), "unknown property at " + pointer, sink);
+            replaceAt(root, pointer + "/zz", NODES.textNode("unknown"), "unknown property at " + pointer, EXTRA, sink);
             schema.get("properties").fields().forEachRemaining(property -> {
                 String at = pointer + "/" + property.getKey();
                 JsonNode present = value == null ? null : value.get(property.getKey());
                 if (present != null) {
                     removeAt(root, at, "without " + at, sink);
                 }
-                for (JsonNode candidate : candidates(resolve(property.getValue()), present)) {
-                    replaceAt(root, at, candidate, at + "=" + abbreviate(candidate.toString()), sink);
+                JsonNode propertySchema = resolve(property.getValue());
+                for (JsonNode candidate : candidates(propertySchema, present)) {
+                    replaceAt(root, at, candidate, at + "=" + abbreviate(candidate.toString()), candidate.isNull() ? NULL : WRONG, sink);
                 }
+                List<String> types = types(propertySchema);
+                boolean numeric = types.contains("integer") || types.contains("number") || propertySchema.has("minimum");
+                for (String literal : numeric ? NUMBER_LITERALS : NUMBER_LITERALS.subList(0, 3)) {
+                    replaceAt(root, at, raw(literal), at + "=" + literal, NUMBER, sink);
+                }
+                if (types.contains("string") || types.isEmpty()) {
+                    for (String literal : UNICODE_LITERALS) {
+                        replaceAt(root, at, raw(literal), at + "=" + literal, UNICODE, sink);
+                    }
+                }
+                replaceAt(root, at, raw("[".repeat(1_000) + "]".repeat(1_000)), at + "=1,000 nested arrays", NESTING, sink);
                 if (present != null && (present.isObject() || present.isArray())) {
                     mutate(property.getValue(), present, at, sink, root);
                 }
@@ -296,7 +523,11 @@ class ContractFuzzIT {
             JsonNode additional = schema.path("additionalProperties");
             if (additional.isObject() && value != null) {
                 for (JsonNode candidate : candidates(resolve(additional), null)) {
-                    replaceAt(root, pointer + "/anyKey", candidate, pointer + "/anyKey=" + abbreviate(candidate.toString()), sink);
+                    replaceAt(root, pointer + "/anyKey", candidate, pointer + "/anyKey=" + abbreviate(candidate.toString()), WRONG, sink);
+                }
+                // The key itself hostile: a map's keys are data too (preferences, the agreement's merchants).
+                for (String key : List.of("\u202Eevil", "a\u200Bb", "a\u0000b", "", " ", "k".repeat(1_000), "\u0430dmin")) {
+                    replaceAt(root, pointer + "/" + key, NODES.textNode("x"), pointer + " key " + abbreviate(key), UNICODE, sink);
                 }
             }
         }
@@ -305,6 +536,28 @@ class ContractFuzzIT {
         }
     }
 
+    /** A value that stands for this JSON text, written as it is by {@link #expandRaw} (ObjectMapper cannot write it). */
+    private static synchronized JsonNode raw(String literal) {
+        int index = RAW_LITERALS.indexOf(literal);
+        if (index < 0) {
+            RAW_LITERALS.add(literal);
+            index = RAW_LITERALS.size() - 1;
+        }
+        return NODES.textNode("\u0001RAW" + index + "\u0001");
+    }
+
+    private static String expandRaw(String json) {
+        if (!json.contains("\\u0001RAW")) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher marker = java.util.regex.Pattern.compile("\"\\\\u0001RAW(\\d+)\\\\u0001\"").matcher(json);
+        while (marker.find()) {
+            marker.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(RAW_LITERALS.get(Integer.parseInt(marker.group(1)))));
+        }
+        marker.appendTail(out);
+        return out.toString();
+    }
     /** Values at and around what the property's schema allows. */
     private static List<JsonNode> candidates(JsonNode schema, JsonNode present) {
         if (schema.has("oneOf")) {
@@ -387,7 +640,7 @@ class ContractFuzzIT {
         return ref.startsWith("#") ? resolve(CONTRACT.document().at(ref.substring(1))) : schema;
     }
 
-    private static void replaceAt(JsonNode root, String pointer, JsonNode value, String label, Sink sink) {
+    private static void replaceAt(JsonNode root, String pointer, JsonNode value, String label, String kind, Sink sink) {
         JsonNode copy = root.deepCopy();
         int slash = pointer.lastIndexOf('/');
         JsonNode parent = pointer.substring(0, slash).isEmpty() ? copy : copy.at(pointer.substring(0, slash));
@@ -399,7 +652,7 @@ class ContractFuzzIT {
         } else {
             return;
         }
-        sink.accept(label, copy.toString());
+        sink.accept(label, kind, expandRaw(copy.toString()));
     }
 
     private static void removeAt(JsonNode root, String pointer, String label, Sink sink) {
@@ -408,7 +661,7 @@ class ContractFuzzIT {
         JsonNode parent = pointer.substring(0, slash).isEmpty() ? copy : copy.at(pointer.substring(0, slash));
         if (parent instanceof ObjectNode object) {
             object.remove(pointer.substring(slash + 1));
-            sink.accept(label, copy.toString());
+            sink.accept(label, MISSING, copy.toString());
         }
     }
 
@@ -416,24 +669,27 @@ class ContractFuzzIT {
         List<Probe> probes = new ArrayList<>();
         for (String[] route : new String[][] {{"GET", "/"}, {"GET", "/v1"}, {"GET", "/v1/nowhere"}, {"DELETE", "/v1/programs"},
                 {"PATCH", "/v1/members"}, {"GET", "/v1/purchases"}, {"PUT", "/v1/cards/{cardNumber}"}, {"GET", "/v2/programs"},
-                {"OPTIONS", "/v1/members"}, {"POST", "/v1/members/{memberId}"}}) {
+                {"OPTIONS", "/v1/members"}, {"POST", "/v1/members/{memberId}"}, {"GET", "/v1/members/../programs"},
+                {"GET", "/v1/%2e%2e/programs"}, {"GET", "/v1/members/%00"}, {"GET", "/v1/" + "x/".repeat(2_000)},
+                {"TRACE", "/v1/members"}}) {
             for (boolean operator : List.of(true, false)) {
-                probes.add(new Probe("unknown route", route[0], route[1], Map.of(), null, operator, true));
-                probes.add(new Probe("unknown route", route[0], route[1], Map.of(), null, operator, false));
+                probes.add(new Probe("unknown route", UNKNOWN_ROUTE, route[0], route[1], Map.of(), null, false, operator, true));
+                probes.add(new Probe("unknown route", UNKNOWN_ROUTE, route[0], route[1], Map.of(), null, false, operator, false));
             }
         }
         return probes;
     }
 
-    /** A second body mutation on top of a first one's request: both applied if they touch different places. */
+    /** A second mutation on top of a first one's request: both applied if they are of the same operation. */
     private static Probe combined(List<Probe> singles, Random random) {
         Probe first = singles.get(random.nextInt(singles.size()));
         Probe second = singles.get(random.nextInt(singles.size()));
         Map<String, String> headers = new LinkedHashMap<>(first.headers());
         if (second.pathTemplate().equals(first.pathTemplate()) && second.method().equals(first.method())) {
             headers.putAll(second.headers());
-            return new Probe(first.label() + " + " + second.label(), first.method(), first.pathTemplate(), headers,
-                    random.nextBoolean() ? first.body() : second.body(), first.asOperator(), first.withKey() && second.withKey());
+            Probe bodyOf = random.nextBoolean() ? first : second;
+            return new Probe(first.label() + " + " + second.label(), COMBINED, first.method(), first.pathTemplate(), headers,
+                    bodyOf.body(), bodyOf.latin1Bytes(), first.asOperator(), first.withKey() && second.withKey());
         }
         return first;
     }
@@ -449,9 +705,14 @@ class ContractFuzzIT {
 
     private static Answer send(String method, String path, String bearerKey, Map<String, String> headers, String text)
             throws IOException, InterruptedException {
+        return send(method, path, bearerKey, headers, text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Answer send(String method, String path, String bearerKey, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(runtime.url().toString().replaceAll("/$", "") + path))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         if (bearerKey != null) {
             request.header("Authorization", "Bearer " + bearerKey);
@@ -471,5 +732,21 @@ class ContractFuzzIT {
             return "(no body)";
         }
         return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return bytes;
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder hex = new StringBuilder();
+        for (byte b : bytes) {
+            hex.append(String.format("%02X", b & 0xFF));
+        }
+        return hex.toString();
     }
 }

@@ -43,10 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 11's "done means" for analytics, on the local runtime: a scripted two months of enrolments, purchases,
- * points payments, returns and expiry for a few hundred members goes through the real handlers; the template's rule
+ * points payments, returns (some of points-paid orders, giving points back), operator adjustments (points given and
+ * taken) and expiry for a few hundred members goes through the real handlers; the template's rule
  * hands every event to the analytics function; then a quarter of the events are published again, shuffled (what an
  * at-least-once relay or an archive replay does). The report the API answers must equal the same report built from a
- * recompute over the ledger (profiles, orders, ENTRY items) read member by member, and the CSV must carry the same
+ * recompute over the ledger (profiles, ENTRY items, orders and their RETURN items) read member by member, and the CSV must carry the same
  * days. The dashboard test then loads the page in headless Chromium against this runtime.
  */
 class LocalAnalyticsIT {
@@ -60,6 +61,12 @@ class LocalAnalyticsIT {
     private static String merchantId;
     private static final List<String> memberIds = new ArrayList<>();
     private static final List<String> orderIds = new ArrayList<>();
+    /** Each member's phone (the dashboard test looks one up by it) and orders (it picks the one with most). */
+    private static final Map<String, String> phones = new java.util.HashMap<>();
+    private static final Map<String, Integer> ordersOfMember = new java.util.HashMap<>();
+    private static String merchantKey;
+    private static int returnsRecorded;
+    private static int adjustmentsMade;
     private static int redelivered;
 
     @BeforeAll
@@ -77,7 +84,7 @@ class LocalAnalyticsIT {
         LocalApi.Response merchant = api.post("/v1/programs/" + programId + "/merchants", OPERATOR_KEY,
                 "analytics-merchant-1", "{\"name\":\"Bean Bar\"}");
         merchantId = merchant.json().get("merchantId").asText();
-        String merchantKey = merchant.json().get("apiKey").asText();
+        merchantKey = merchant.json().get("apiKey").asText();
 
         // Every other day through October and November (each clock move may also run the daily expiry schedule, so
         // fewer moves keep the run short): two thirds of the members enrol in October, the rest in November; each
@@ -93,14 +100,19 @@ class LocalAnalyticsIT {
                 clock(month + "-" + String.format("%02d", 1 + 2 * d) + "T10:00:00Z");
                 int enrolToday = members / days + (d < members % days ? 1 : 0);
                 for (int i = 0; i < enrolToday; i++, next++) {
+                    String phone = "+3736900" + String.format("%04d", next);
                     LocalApi.Response enrolled = api.post("/v1/members", merchantKey, "analytics-enrol-" + next,
-                            "{\"profile\":{\"name\":\"Member " + next + "\",\"phone\":\"+3736900" + String.format("%04d", next) + "\"}}");
+                            "{\"profile\":{\"name\":\"Member " + next + "\",\"phone\":\"" + phone + "\"}}");
                     assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(201);
                     enrolledSoFar.add(enrolled.json().get("memberId").asText());
+                    phones.put(enrolled.json().get("memberId").asText(), phone);
                 }
                 for (String memberId : enrolledSoFar) {
                     if (random.nextInt(10) == 0) {
                         purchase(merchantKey, memberId, random);
+                    }
+                    if (random.nextInt(40) == 0) {
+                        adjust(memberId, random);
                     }
                 }
             }
@@ -135,11 +147,30 @@ class LocalAnalyticsIT {
         }
         assertThat(recorded.status()).as(recorded.body()).isEqualTo(201);
         orderIds.add(orderId);
+        ordersOfMember.merge(memberId, 1, Integer::sum);
         if (random.nextInt(6) == 0) {
             LocalApi.Response returned = api.post("/v1/purchases/" + orderId + "/returns", merchantKey, "analytics-return-" + orderId,
                     "{\"returnId\":\"ret-1\",\"amount\":" + (amount / 2) + "}");
             assertThat(returned.status()).as(returned.body()).isIn(200, 201);
+            returnsRecorded++;
         }
+    }
+
+    /**
+     * The operator gives (goodwill, never expiring) or takes (correction) points by hand; taking more than the member
+     * has is refused (422) and changes nothing.
+     */
+    private static void adjust(String memberId, Random random) {
+        boolean give = random.nextBoolean();
+        long points = give ? 10 + random.nextInt(190) : -(5 + random.nextInt(45));
+        LocalApi.Response adjusted = api.post("/v1/programs/" + programId + "/members/" + memberId + "/adjustments",
+                OPERATOR_KEY, "analytics-adjust-" + adjustmentsMade + "-" + memberId,
+                "{\"points\":" + points + ",\"reason\":\"" + (give ? "goodwill" : "correction") + "\"}");
+        if (adjusted.status() == 422 && !give) {
+            return;
+        }
+        assertThat(adjusted.status()).as(adjusted.body()).isEqualTo(201);
+        adjustmentsMade++;
     }
 
     @AfterAll
@@ -170,7 +201,10 @@ class LocalAnalyticsIT {
                 } while (start != null);
             }
             for (String orderId : orderIds) {
-                recompute.add(dynamo.getItem(r -> r.tableName(table).key(Attr.key("ORDER#" + merchantId + "#" + orderId, "ORDER"))).item());
+                // The order and its returns (ORDER, RETURN#<returnId>) share the order's partition.
+                dynamo.queryPaginator(r -> r.tableName(table).keyConditionExpression("PK = :pk")
+                                .expressionAttributeValues(Map.of(":pk", Attr.s("ORDER#" + merchantId + "#" + orderId))))
+                        .items().forEach(recompute::add);
             }
         }
         // Written and read back, so numbers compare by value whatever their Java type.
@@ -181,12 +215,17 @@ class LocalAnalyticsIT {
         assertThat(redelivered).as("events published a second time").isGreaterThan(100);
         assertThat(report.at("/totals/enrolled").asLong()).isEqualTo(MEMBERS);
         assertThat(report.at("/totals/purchases").asLong()).isEqualTo(orderIds.size());
-        for (String figure : List.of("pointsIssued", "pointsRedeemed", "pointsExpired", "pointsReversed")) {
+        assertThat(report.at("/totals/returns").asLong()).isEqualTo(returnsRecorded);
+        assertThat(report.at("/totals/netRevenue").asLong())
+                .isEqualTo(report.at("/totals/revenue").asLong() - report.at("/totals/returnedAmount").asLong());
+        for (String figure : List.of("pointsIssued", "pointsRedeemed", "pointsExpired", "pointsReversed", "pointsRestored",
+                "pointsAdjustedIn", "pointsAdjustedOut", "returns", "returnedAmount")) {
             assertThat(report.at("/totals/" + figure).asLong()).as(figure).isPositive();
         }
         assertThat(report.at("/months/1/repeatMembers").asLong()).isPositive();
         assertThat(report.at("/cohorts/0/active/1/members").asLong()).as("October members active in November").isPositive();
-        System.out.println("[analytics] " + MEMBERS + " members, " + orderIds.size() + " orders, " + redelivered
+        System.out.println("[analytics] " + MEMBERS + " members, " + orderIds.size() + " orders, " + returnsRecorded
+                + " returns, " + adjustmentsMade + " adjustments, " + redelivered
                 + " events published twice; totals " + report.path("totals") + "; liability " + report.path("liability")
                 + "; roi " + report.path("roi"));
     }
@@ -233,8 +272,9 @@ class LocalAnalyticsIT {
 
     /**
      * The dashboard in headless Chromium (dashboard/test/dashboard.test.mjs, run by node): signs in, shows the same
-     * figures as the API, keeps local/target/dashboard.png. Skipped, with the reason in one line, where Chromium,
-     * node or the dashboard's npm install is absent.
+     * figures as the API, looks up by phone the member with the most orders (several statement pages of 10) and
+     * shows the same statement rows as the API page by page, keeps local/target/dashboard.png. Skipped, with the
+     * reason in one line, where Chromium, node or the dashboard's npm install is absent.
      */
     @Test
     void theDashboard_showsTheApisFigures_inHeadlessChromium() throws IOException, InterruptedException {
@@ -246,8 +286,10 @@ class LocalAnalyticsIT {
         Path screenshot = repository.resolve("local/target/dashboard.png");
         ProcessBuilder node = new ProcessBuilder("node", "test/dashboard.test.mjs").directory(dashboard.toFile())
                 .redirectErrorStream(true);
+        String busiest = ordersOfMember.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         node.environment().putAll(Map.of("DASHBOARD_URL", runtime.url().resolve("/dashboard/").toString(),
                 "LOYALTY_OPERATOR_KEY", OPERATOR_KEY, "PROGRAM_ID", programId, "FROM", FROM.toString(), "TO", TO.toString(),
+                "MERCHANT_KEY", merchantKey, "MEMBER_PHONE", phones.get(busiest),
                 "SCREENSHOT", screenshot.toString(), "TEST_TIMEOUT_MS", "100000"));
         Process process;
         try {
@@ -267,6 +309,7 @@ class LocalAnalyticsIT {
             Assumptions.abort(output);
         }
         assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).as("statement pages compared").containsPattern("\"statementPages\":[2-5]");
         assertThat(screenshot).isRegularFile();
     }
 
@@ -290,12 +333,13 @@ class LocalAnalyticsIT {
 
     /**
      * Waits until the relay has published every change the ledger holds and the rule has handed each copy to the
-     * analytics function: at least one event per enrolment, order and ACCRUE / REDEEM / EXPIRE / REVERSE entry (a
-     * return whose points were all spent publishes a PointsReversed with no entry, so this is a lower bound), no
+     * analytics function: at least one event per enrolment, order, return (PurchaseReturned), operator adjustment
+     * (PointsAdjusted) and ACCRUE / REDEEM / EXPIRE / REVERSE entry (a return whose points were all spent publishes a
+     * PointsReversed with no entry, so this is a lower bound), no
      * delivery pending, and as many deliveries as events plus {@code extraCopies}. Fails on a failed delivery.
      */
     private static void awaitAnalyticsDeliveries(int extraCopies) {
-        long ledgerEvents = MEMBERS + orderIds.size() + countedEntries();
+        long ledgerEvents = MEMBERS + orderIds.size() + returnsRecorded + adjustmentsMade + countedEntries();
         LocalApi.await(Duration.ofSeconds(180), () -> {
             JsonNode events = api.events();
             assertThat(analyticsDeliveries(events, "failed")).as("failed deliveries to AnalyticsFunction").isZero();

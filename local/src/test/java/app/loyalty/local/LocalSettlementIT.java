@@ -129,6 +129,37 @@ class LocalSettlementIT {
         assertThat(csv.contentType()).startsWith("text/csv");
         assertThat(csv.body()).contains("2026-11," + coffee[0] + "," + books[0] + ",,,,,,,,,,,-200,EUR");
 
+        // Merchant A reads its own part: its line and its position against B, the same net as the operator's;
+        // B's line and terms are left out. As CSV too. Another program's merchant gets 404.
+        LocalApi.Response own = api.get("/v1/programs/" + programId + "/settlements/2026-11", coffee[1]);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().get("merchantId").asText()).isEqualTo(coffee[0]);
+        assertThat(own.json().get("merchants")).singleElement()
+                .satisfies(line -> assertThat(line.get("merchantId").asText()).isEqualTo(coffee[0]));
+        JsonNode operatorsLineOfA = null;
+        for (JsonNode line : settlement.get("merchants")) {
+            if (line.get("merchantId").asText().equals(coffee[0])) {
+                operatorsLineOfA = line;
+            }
+        }
+        assertThat(own.json().get("merchants").get(0)).isEqualTo(operatorsLineOfA);
+        JsonNode netAgainstB = own.json().at("/merchants/0/partners/0");
+        assertThat(netAgainstB.get("partnerId").asText()).isEqualTo(books[0]);
+        assertThat(netAgainstB.get("amount").asLong()).as("A owes B 200, as in the operator's settlement").isEqualTo(-200);
+        assertThat(own.json().get("positions")).singleElement().isEqualTo(position);
+        assertThat(own.json().get("terms").fieldNames()).toIterable().containsExactly(coffee[0]);
+        assertThat(own.body()).doesNotContain("\"merchantId\":\"" + books[0]);
+        LocalApi.Response ownCsv = api.get("/v1/programs/" + programId + "/settlements/2026-11?format=csv", coffee[1]);
+        assertThat(ownCsv.status()).isEqualTo(200);
+        assertThat(ownCsv.body()).contains("2026-11," + coffee[0] + "," + books[0] + ",,,,,,,,,,,-200,EUR")
+                .doesNotContain("2026-11," + books[0] + ",");
+        LocalApi.Response otherProgram = api.post("/v1/programs", OPERATOR_KEY, "settle-program-0002",
+                "{\"name\":\"Elsewhere\",\"currency\":\"EUR\"}");
+        String[] stranger = merchant(otherProgram.json().get("programId").asText(), "Stranger", "settle-merchant-x01")
+                .split(" ");
+        assertThat(api.get("/v1/programs/" + programId + "/settlements/2026-11", stranger[1]).status())
+                .as("another program's merchant").isEqualTo(404);
+
         LocalApi.Response liability = api.get("/v1/programs/" + programId + "/liability", OPERATOR_KEY);
         assertThat(liability.status()).as(liability.body()).isEqualTo(200);
         assertThat(liability.json().get("totalOutstandingPoints").asLong()).isEqualTo(600);

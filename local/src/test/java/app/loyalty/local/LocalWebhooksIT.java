@@ -106,5 +106,34 @@ class LocalWebhooksIT {
         long forThisEvent = received.stream().filter(r -> r[1].contains(recorded.at("/detail/eventId").asText())).count();
         assertThat(forThisEvent).as("the event arrives exactly once").isEqualTo(1);
         assertThat(received).as("no other event type was subscribed").hasSize(1);
+
+        // The delivery log shows the delivery: attempt 1, delivered, the receiver's 204, never the body.
+        String subscriptionId = subscribed.json().get("subscriptionId").asText();
+        String hook = "/v1/programs/" + programId + "/webhooks/" + subscriptionId;
+        LocalApi.Response log = api.get(hook + "/deliveries", OPERATOR_KEY);
+        assertThat(log.status()).as(log.body()).isEqualTo(200);
+        assertThat(log.json().get("items")).singleElement().satisfies(attempt -> {
+            assertThat(attempt.get("eventId").asText()).isEqualTo(recorded.at("/detail/eventId").asText());
+            assertThat(attempt.get("outcome").asText()).isEqualTo("delivered");
+            assertThat(attempt.get("statusCode").asInt()).isEqualTo(204);
+            assertThat(attempt.get("attempt").asInt()).isEqualTo(1);
+        });
+        assertThat(log.body()).doesNotContain(memberId);
+
+        // Rotating the secret: during the grace the next delivery carries both signatures, each verifies.
+        LocalApi.Response rotated = api.post(hook + "/secret", OPERATOR_KEY, "webhook-rotate-0001", "{}");
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        String newSecret = rotated.json().get("secret").asText();
+        assertThat(newSecret).isNotEqualTo(secret);
+        LocalApi.Response second = api.post("/v1/purchases", merchantKey, "webhook-buy-0002",
+                "{\"cardNumber\":\"" + card + "\",\"orderId\":\"webhook-order-2\",\"total\":{\"amount\":5000,\"currency\":\"EUR\"}}");
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
+        String[] duringGrace = LocalApi.await(Duration.ofSeconds(20), () -> received.stream().skip(1).findFirst(),
+                "the POST after the rotation");
+        assertThat(duringGrace[0].split(",")).as(duringGrace[0]).hasSize(3);
+        assertThat(WebhookSignature.verify(newSecret, duringGrace[0], duringGrace[1], Instant.now(),
+                WebhookSignature.DEFAULT_TOLERANCE)).as("the new secret verifies").isTrue();
+        assertThat(WebhookSignature.verify(secret, duringGrace[0], duringGrace[1], Instant.now(),
+                WebhookSignature.DEFAULT_TOLERANCE)).as("the old secret still verifies during the grace").isTrue();
     }
 }

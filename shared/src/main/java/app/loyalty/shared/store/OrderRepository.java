@@ -162,6 +162,8 @@ public final class OrderRepository {
         item.put("returnId", Attr.s(returned.returnId()));
         item.put("orderId", Attr.s(order.orderId()));
         item.put("memberId", Attr.s(order.memberId()));
+        // The program lets a recompute of the program's figures from the ledger count the return (docs/analytics.md).
+        item.put("programId", Attr.s(order.programId()));
         item.put("amount", Attr.n(returned.amount()));
         item.put("points", Attr.n(returned.points()));
         item.put("contentHash", Attr.s(returned.contentHash()));

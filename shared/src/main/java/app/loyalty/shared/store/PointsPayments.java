@@ -59,6 +59,11 @@ public final class PointsPayments {
         public boolean isNone() {
             return points == 0;
         }
+
+        /** Points this purchase itself spends (0 when a capture already spent them for the order, or none paid). */
+        public long pointsSpentNow() {
+            return events.isEmpty() ? 0 : points;
+        }
     }
 
     /** What an order spent in points, and how much of it returns gave back so far. */
@@ -135,6 +140,12 @@ public final class PointsPayments {
                         "pointsAvailable", spendable));
             }
         }
+        // Velocity (docs/security.md): a direct payment is a redemption of its own (a hold was counted when taken), and
+        // either way the points spent count towards the member's day.
+        if (hold == null) {
+            RedemptionVelocity.recordRedemption(profileUpdate, profile, now, program.rules().velocity());
+        }
+        RedemptionVelocity.recordPointsSpent(profileUpdate, profile, now, program.rules().velocity(), needed);
         MemberLedger ledger = new MemberLedger(memberId, program.programId(), LotItems.fromItems(lotItems));
         RedemptionStore.Spend spend;
         try {

@@ -21,7 +21,7 @@ public record Contribution(String eventId, String programId, LocalDate day, Map<
 
     /** The detail-types the consumer counts (template.yaml rule AnalyticsFunction / LoyaltyEvents). */
     public static final Set<String> TYPES = Set.of("MemberEnrolled", "PurchaseRecorded", "PointsAccrued",
-            "PointsRedeemed", "PointsExpired", "PointsReversed", "PromotionApplied");
+            "PointsRedeemed", "PointsExpired", "PointsReversed", "PromotionApplied", "PurchaseReturned", "PointsAdjusted");
 
     public YearMonth month() {
         return YearMonth.from(day);
@@ -61,6 +61,18 @@ public record Contribution(String eventId, String programId, LocalDate day, Map<
                 counters.put(Counter.PROMOTION_DISCOUNT, number(detail, "amount"));
                 counters.put(Counter.PROMOTION_POINTS, number(detail, "points"));
             }
+            case "PurchaseReturned" -> {
+                counters.put(Counter.RETURNS, 1L);
+                counters.put(Counter.RETURNED_AMOUNT, number(detail, "amount"));
+                counters.put(Counter.POINTS_RESTORED, number(detail, "pointsRestored"));
+            }
+            case "PointsAdjusted" -> {
+                long points = signedNumber(detail, "points");
+                if (points == 0) {
+                    throw new IllegalArgumentException("A PointsAdjusted event moves points: points is 0");
+                }
+                counters.put(points > 0 ? Counter.POINTS_ADJUSTED_IN : Counter.POINTS_ADJUSTED_OUT, Math.abs(points));
+            }
             default -> throw new IllegalStateException("unreachable: " + detailType);
         }
         return new Contribution(eventId, programId, day, Map.copyOf(counters), purchaser);
@@ -72,6 +84,14 @@ public record Contribution(String eventId, String programId, LocalDate day, Map<
             throw new IllegalArgumentException("The event's detail has no " + field);
         }
         return value.asText();
+    }
+
+    private static long signedNumber(JsonNode detail, String field) {
+        JsonNode value = detail.get(field);
+        if (value == null || !value.canConvertToExactIntegral() || value.asLong() == Long.MIN_VALUE) {
+            throw new IllegalArgumentException("The event's detail has no integer " + field);
+        }
+        return value.asLong();
     }
 
     private static long number(JsonNode detail, String field) {

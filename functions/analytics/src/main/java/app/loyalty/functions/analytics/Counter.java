@@ -27,7 +27,17 @@ public enum Counter {
     /** PromotionApplied.amount: the promotions' share of the checkout discount (informative, not added to costs). */
     PROMOTION_DISCOUNT("promotionDiscount"),
     /** PromotionApplied.points: bonus points promotions credited (already inside pointsIssued). */
-    PROMOTION_POINTS("promotionPoints");
+    PROMOTION_POINTS("promotionPoints"),
+    /** PurchaseReturned: returns recorded. */
+    RETURNS("returns"),
+    /** PurchaseReturned.amount: money returned, minor units (netted off revenue). */
+    RETURNED_AMOUNT("returnedAmount"),
+    /** PurchaseReturned.pointsRestored: points returns of points-paid orders gave back (ADJUST, reason return-refund). */
+    POINTS_RESTORED("pointsRestored"),
+    /** PointsAdjusted with positive points: points the operator gave. */
+    POINTS_ADJUSTED_IN("pointsAdjustedIn"),
+    /** PointsAdjusted with negative points, as a positive number: points the operator took. */
+    POINTS_ADJUSTED_OUT("pointsAdjustedOut");
 
     private final String attribute;
 

@@ -20,8 +20,8 @@ import java.util.TreeMap;
 
 /**
  * The program's aggregates computed again from what the ledger holds, with no event in sight: the members' profiles
- * (enrolment), the order items (purchases, revenue, checkout discount) and the ledger entries (ACCRUE, REDEEM,
- * EXPIRE, REVERSE). Pure: a fold over items a caller read. Tests compare {@link AnalyticsReport}s built from these
+ * (enrolment), the order items (purchases, revenue, checkout discount), their return items (returns, money returned)
+ * and the ledger entries (ACCRUE, REDEEM, EXPIRE, REVERSE, ADJUST). Pure: a fold over items a caller read. Tests compare {@link AnalyticsReport}s built from these
  * buckets with the ones the event consumer maintained (docs/analytics.md, "Equal to the ledger").
  * <p>
  * Distinct and repeat purchasers are counted here as sets (members with one or more, two or more orders in a month),
@@ -42,7 +42,10 @@ public final class LedgerRecompute {
         this.pointValue = pointValue;
     }
 
-    /** Folds one item of the table: a PROFILE, an ORDER or an ENTRY item of the program; anything else is ignored. */
+    /**
+     * Folds one item of the table: a PROFILE, an ORDER, a RETURN (of an order) or an ENTRY item of the program;
+     * anything else is ignored.
+     */
     public LedgerRecompute add(Map<String, AttributeValue> item) {
         if (!programId.equals(Attr.optionalString(item, "programId").orElse(null))) {
             return this;
@@ -70,10 +73,25 @@ public final class LedgerRecompute {
                 }
                 case "EXPIRE" -> count(at, Counter.POINTS_EXPIRED, -points);
                 case "REVERSE" -> count(at, Counter.POINTS_REVERSED, -points);
+                case "ADJUST" -> {
+                    // A return of a points-paid order gives points back as ADJUST "return-refund" (PurchaseReturned's
+                    // pointsRestored); any other ADJUST is the operator's (PointsAdjusted), either way.
+                    if ("return-refund".equals(Attr.optionalString(item, "reason").orElse(null))) {
+                        count(at, Counter.POINTS_RESTORED, points);
+                    } else if (points > 0) {
+                        count(at, Counter.POINTS_ADJUSTED_IN, points);
+                    } else {
+                        count(at, Counter.POINTS_ADJUSTED_OUT, -points);
+                    }
+                }
                 default -> {
-                    // ACTIVATE moves nothing; ADJUST and TRANSFER publish no event the consumer counts (docs/analytics.md)
+                    // ACTIVATE moves nothing; TRANSFER (a card replacement) keeps the member's points in the program
                 }
             }
+        } else if (sortKey.startsWith("RETURN#")) {
+            Instant at = Instant.parse(Attr.string(item, "recordedAt"));
+            count(at, Counter.RETURNS, 1);
+            count(at, Counter.RETURNED_AMOUNT, Attr.number(item, "amount"));
         }
         return this;
     }

@@ -131,7 +131,12 @@ class AnalyticsHandlerTest {
                         events.add(Map.of(inOrder, points(type, inOrder, m[0], later, 5),
                                 shuffled, points(type, shuffled, m[1], later, 5)));
                     }
+                    events.add(Map.of(inOrder, returned(inOrder, m[0], later, 70, 3),
+                            shuffled, returned(shuffled, m[1], later, 70, 3)));
                 }
+                long adjustment = random.nextBoolean() ? 20 : -8;
+                events.add(Map.of(inOrder, adjusted(inOrder, m[0], "2026-11-30T12:00:00Z", adjustment),
+                        shuffled, adjusted(shuffled, m[1], "2026-11-30T12:00:00Z", adjustment)));
             }
             events.forEach(pair -> deliver(pair.get(inOrder)));
             List<ObjectNode> deliveries = new ArrayList<>();
@@ -166,6 +171,59 @@ class AnalyticsHandlerTest {
         assertThat(november.at("/liability/outstandingValue").asLong()).isEqualTo(300);
         assertThat(november.at("/totals/redemptionRateBp").asLong()).isEqualTo(2500);
         assertThat(untilNow.at("/liability/outstandingPoints").asLong()).isEqualTo(250);
+    }
+
+    /**
+     * Points the operator gives and takes, and points a return gives back to a points-paid order, are held by members:
+     * the liability moves with them, on the day they happen.
+     */
+    @Test
+    void liability_countsOperatorAdjustments_andPointsReturnsGaveBack() {
+        String programId = program();
+        String memberId = member(programId, "2026-11-01T08:00:00Z");
+        deliver(points("PointsAccrued", programId, memberId, "2026-11-10T09:00:00Z", 400));
+        deliver(adjusted(programId, memberId, "2026-11-11T09:00:00Z", 150));
+        deliver(adjusted(programId, memberId, "2026-11-12T09:00:00Z", -30));
+        deliver(points("PointsRedeemed", programId, memberId, "2026-11-13T09:00:00Z", 200));
+        deliver(returned(programId, memberId, "2026-11-14T09:00:00Z", 1000, 80));
+        deliver(adjusted(programId, memberId, "2026-12-01T09:00:00Z", 1000));
+
+        JsonNode november = report(programId, "2026-11-01", "2026-11-30");
+
+        // 400 + 150 - 30 - 200 + 80; December's 1000 comes after the period
+        assertThat(november.at("/liability/outstandingPoints").asLong()).isEqualTo(400);
+        assertThat(november.at("/totals/pointsAdjustedIn").asLong()).isEqualTo(150);
+        assertThat(november.at("/totals/pointsAdjustedOut").asLong()).isEqualTo(30);
+        assertThat(november.at("/totals/pointsRestored").asLong()).isEqualTo(80);
+        assertThat(report(programId, "2026-11-01", "2026-12-02").at("/liability/outstandingPoints").asLong()).isEqualTo(1400);
+        // reward cost: the value of 400 issued + 150 given - 30 taken (restored points were issued once already)
+        assertThat(november.at("/roi/rewardCost").asLong()).isEqualTo(520);
+    }
+
+    /** Returns bring money back: revenue stays what was sold, net revenue, the average check and the ROI net it off. */
+    @Test
+    void returnedMoney_reducesNetRevenue_theAverageCheck_andTheRoisRevenue() {
+        String programId = program();
+        String memberId = member(programId, "2026-11-01T08:00:00Z");
+        deliver(purchase(programId, memberId, "2026-11-05T09:00:00Z", 10_000, 0));
+        deliver(purchase(programId, memberId, "2026-11-06T09:00:00Z", 6_000, 0));
+        deliver(returned(programId, memberId, "2026-11-07T09:00:00Z", 4_000, 0));
+        deliver(returned(programId, memberId, "2026-12-01T09:00:00Z", 2_000, 0));
+
+        JsonNode november = report(programId, "2026-11-01", "2026-11-30");
+
+        assertThat(november.at("/totals/revenue").asLong()).isEqualTo(16_000);
+        assertThat(november.at("/totals/returns").asLong()).isEqualTo(1);
+        assertThat(november.at("/totals/returnedAmount").asLong()).isEqualTo(4_000);
+        assertThat(november.at("/totals/netRevenue").asLong()).isEqualTo(12_000);
+        assertThat(november.at("/totals/averageCheck").asLong()).isEqualTo(6_000);
+        assertThat(november.at("/months/0/netRevenue").asLong()).isEqualTo(12_000);
+        assertThat(november.at("/months/0/averageCheck").asLong()).isEqualTo(6_000);
+        assertThat(november.at("/roi/memberRevenue").asLong()).isEqualTo(12_000);
+        // December returns money of November's orders and sells nothing: its net revenue is negative
+        JsonNode december = report(programId, "2026-12-01", "2026-12-02");
+        assertThat(december.at("/totals/netRevenue").asLong()).isEqualTo(-2_000);
+        assertThat(december.at("/roi/incrementalMargin").asLong()).isZero();
     }
 
     @Test
@@ -204,9 +262,9 @@ class AnalyticsHandlerTest {
         assertThat(byFormat.getHeaders().get("Content-Type")).startsWith("text/csv");
         assertThat(byFormat.getBody().split("\r\n")).containsExactly(
                 String.join(",", AnalyticsReport.CSV_COLUMNS),
-                "2026-11-05,0,1,2500,0,0,0,0,0,0,0,0",
-                "2026-11-06,0,1,1500,0,0,0,0,0,0,0,0",
-                "total,0,2,4000,0,0,0,0,0,0,0,0");
+                "2026-11-05,0,1,2500,0,0,0,0,0,0,0,0,0,0,0,0,0",
+                "2026-11-06,0,1,1500,0,0,0,0,0,0,0,0,0,0,0,0,0",
+                "total,0,2,4000,0,0,0,0,0,0,0,0,0,0,0,0,0");
         assertThat(byAccept.getBody()).isEqualTo(byFormat.getBody());
     }
 
@@ -275,6 +333,19 @@ class AnalyticsHandlerTest {
             detail.put("value", points).put("currency", "EUR");
         }
         return event(type, detail);
+    }
+
+    static ObjectNode returned(String programId, String memberId, String at, long amount, long pointsRestored) {
+        return event("PurchaseReturned", detail(programId, memberId, at).put("orderId", "ord-" + UUID.randomUUID())
+                .put("returnId", "ret-1").put("amount", amount).put("currency", "EUR").put("pointsReversed", 0)
+                .put("pointsRestored", pointsRestored));
+    }
+
+    static ObjectNode adjusted(String programId, String memberId, String at, long points) {
+        ObjectNode detail = detail(programId, memberId, at).put("entryId", "ent_" + UUID.randomUUID()).put("points", points)
+                .put("reason", points > 0 ? "goodwill" : "correction");
+        detail.remove("merchantId");
+        return event("PointsAdjusted", detail);
     }
 
     String deliver(JsonNode event) {

@@ -5,6 +5,7 @@ import app.loyalty.shared.runtime.LambdaJson;
 import app.loyalty.shared.testing.EventSchemas;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,7 +24,8 @@ class AnalyticsSamplesTest {
             "MemberEnrolled", "member-enrolled.json", "PurchaseRecorded", "purchase-recorded.json",
             "PointsAccrued", "points-accrued.json", "PointsRedeemed", "points-redeemed.json",
             "PointsExpired", "points-expired.json", "PointsReversed", "points-reversed.json",
-            "PromotionApplied", "promotion-applied.json");
+            "PromotionApplied", "promotion-applied.json", "PurchaseReturned", "purchase-returned.json",
+            "PointsAdjusted", "points-adjusted.json");
 
     @Test
     void everyCountedEvent_hasASampleThatMatchesItsSchema() throws IOException {
@@ -53,6 +55,20 @@ class AnalyticsSamplesTest {
         assertThat(contribution("points-reversed.json").counters()).containsExactlyEntriesOf(Map.of(Counter.POINTS_REVERSED, 56L));
         assertThat(contribution("points-accrued.json").counters()).containsExactlyEntriesOf(Map.of(Counter.POINTS_ISSUED, 112L));
         assertThat(contribution("points-accrued.json").purchaserMemberId()).isNull();
+        assertThat(contribution("purchase-returned.json").counters()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                Counter.RETURNS, 1L, Counter.RETURNED_AMOUNT, 2500L, Counter.POINTS_RESTORED, 0L));
+        assertThat(contribution("purchase-returned.json").purchaserMemberId()).isNull();
+        assertThat(contribution("points-adjusted.json").counters()).containsExactlyEntriesOf(Map.of(Counter.POINTS_ADJUSTED_IN, 500L));
+    }
+
+    @Test
+    void aNegativeAdjustment_countsAsPointsTakenOut_andAZeroOneIsRefused() throws IOException {
+        ObjectNode taken = (ObjectNode) sample("points-adjusted.json").path("detail").deepCopy();
+        taken.put("points", -40);
+        assertThat(Contribution.of("PointsAdjusted", taken).counters()).containsExactlyEntriesOf(Map.of(Counter.POINTS_ADJUSTED_OUT, 40L));
+        taken.put("points", 0);
+        assertThatThrownBy(() -> Contribution.of("PointsAdjusted", taken)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("points");
     }
 
     @Test

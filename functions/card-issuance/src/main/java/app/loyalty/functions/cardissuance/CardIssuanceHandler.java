@@ -14,13 +14,17 @@ import java.util.Map;
 
 /**
  * Merchant routes for members and their cards: enrol, read, look up and list, statement, update, look a card up,
- * replace a lost card, read an order; operator routes to erase a member and adjust its points (docs/members.md).
+ * replace a lost card, read an order; operator routes to erase a member, adjust its points and re-key contacts after a
+ * contact hash key rotation (docs/members.md).
  */
 public final class CardIssuanceHandler extends ApiFunction {
 
-    /** Lambda: the contact hash key must be configured (template parameter ContactHashKey); no fallback. */
+    /**
+     * Lambda: the contact hash key must be configured (template parameter ContactHashKey, with its id and, during a
+     * rotation, the previous key and its id); no fallback.
+     */
     public CardIssuanceHandler() {
-        this(AppContext.fromEnvironment(), new ContactHasher(Environment.require(ContactHasher.KEY_SETTING)));
+        this(AppContext.fromEnvironment(), ContactHasher.fromSettings(Environment::optional));
     }
 
     private final AppContext context;
@@ -30,7 +34,8 @@ public final class CardIssuanceHandler extends ApiFunction {
      * {@link ContactHasher#TEST_KEY}. Lambda never comes here: it uses the no-argument constructor.
      */
     public CardIssuanceHandler(AppContext context) {
-        this(context, new ContactHasher(Environment.optional(ContactHasher.KEY_SETTING).orElse(ContactHasher.TEST_KEY)));
+        this(context, ContactHasher.fromSettings(name -> name.equals(ContactHasher.KEY_SETTING)
+                ? Environment.optional(name).or(() -> java.util.Optional.of(ContactHasher.TEST_KEY)) : Environment.optional(name)));
     }
 
     public CardIssuanceHandler(AppContext context, ContactHasher hasher) {
@@ -38,10 +43,10 @@ public final class CardIssuanceHandler extends ApiFunction {
     }
 
     private CardIssuanceHandler(AppContext context, Membership membership, ContactHasher hasher) {
-        this(context, membership, new MemberCrm(context, hasher, membership));
+        this(context, membership, new MemberCrm(context, hasher, membership), new ContactKeyRotation(context, hasher));
     }
 
-    private CardIssuanceHandler(AppContext context, Membership membership, MemberCrm crm) {
+    private CardIssuanceHandler(AppContext context, Membership membership, MemberCrm crm, ContactKeyRotation rotation) {
         super(Map.ofEntries(
                 Map.entry("POST /v1/members", Route.merchant(membership::enrol)),
                 Map.entry("GET /v1/members", Route.merchant(crm::listOrLookUp)),
@@ -52,7 +57,8 @@ public final class CardIssuanceHandler extends ApiFunction {
                 Map.entry("GET /v1/cards/{cardNumber}", Route.merchant(membership::readCard)),
                 Map.entry("POST /v1/cards/{cardNumber}/replace", Route.merchant(membership::replaceCard)),
                 Map.entry("POST /v1/programs/{programId}/members/{memberId}/erasure", Route.operator(crm::erase)),
-                Map.entry("POST /v1/programs/{programId}/members/{memberId}/adjustments", Route.operator(crm::adjust))));
+                Map.entry("POST /v1/programs/{programId}/members/{memberId}/adjustments", Route.operator(crm::adjust)),
+                Map.entry("POST /v1/programs/{programId}/contact-keys/rekey", Route.operator(rotation::rekey))));
         this.context = context;
     }
 

@@ -23,6 +23,7 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.Attr;
@@ -131,6 +132,7 @@ final class MemberCrm {
      */
     ApiResponse listOrLookUp(ApiRequest request) {
         Caller caller = request.caller();
+        PartnerAccess.requireInAgreement(programOf(caller), caller.merchantId());
         Map<ContactHasher.Kind, String> keys = new LinkedHashMap<>();
         request.query("email").ifPresent(v -> keys.put(ContactHasher.Kind.EMAIL, v));
         request.query("phone").ifPresent(v -> keys.put(ContactHasher.Kind.PHONE, v));
@@ -247,7 +249,8 @@ final class MemberCrm {
         Instant now = clock.instant();
         DiscountCard.Evaluation card = CardLevels.evaluate(profile, program.rules(), now);
         Balance balance = MemberFigures.read(profile).balanceAt(now, MemberViews.EXPIRING_SOON);
-        MemberProfile p = member.profile();
+        // A partner that neither enrolled the member nor was allowed by the member's consent sees no personal data.
+        MemberProfile p = Membership.contactVisible(member, caller.merchantId()) ? member.profile() : null;
         return new MemberSummary(member.memberId(), member.status().name().toLowerCase(Locale.ROOT),
                 member.kind().name().toLowerCase(Locale.ROOT), p == null ? null : p.name(), p == null ? null : p.phone(),
                 p == null ? null : p.email(), externalIdOf(profile, caller.merchantId()), member.cardNumber(),
@@ -274,6 +277,7 @@ final class MemberCrm {
      * whatever the history.
      */
     ApiResponse statement(ApiRequest request) {
+        PartnerAccess.requireInAgreement(programOf(request.caller()), request.caller().merchantId());
         Map<String, AttributeValue> profile = memberInProgram(request, request.caller().programId());
         String memberId = Attr.string(profile, "memberId");
         int limit = limit(request);
@@ -397,6 +401,8 @@ final class MemberCrm {
      */
     ApiResponse update(ApiRequest request) {
         Caller caller = request.caller();
+        // Before the body and the idempotency record: a merchant the agreement leaves out changes no member.
+        PartnerAccess.requireInAgreement(programOf(caller), caller.merchantId());
         UpdateRequest body = request.body(UpdateRequest.class);
         int[] attempts = {0};
         return writer.execute(request, () -> {
@@ -468,8 +474,8 @@ final class MemberCrm {
             update.condition(update.name("version") + " = " + update.value(Attr.number(profileItem, "version")));
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(update.build(table, MemberRepository.profileKey(member.memberId())));
-            released.forEach(claim -> items.add(contacts.release(claim, member.memberId())));
-            claimed.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), caller.programId(), now)));
+            released.forEach(claim -> items.addAll(contacts.release(claim, member.memberId())));
+            claimed.forEach(claim -> items.addAll(contacts.claim(claim, member.memberId(), caller.programId(), now)));
 
             Member changed = new Member(member.memberId(), member.programId(), member.kind(), after,
                     body.consents() == null ? member.consents() : body.consents().toConsents(), member.status(),
@@ -481,8 +487,10 @@ final class MemberCrm {
                     app.loyalty.shared.store.RedemptionStore.reservations(profileItem), CardLevels.cardKind(profileItem),
                     CardLevels.evaluate(profileItem, program.rules(), now))
                     .with(tags, externalId);
-            // The stored replay leaves out the personal data (profile, the merchant's customer id, tags stay).
-            return new IdempotentWriter.Write(200, view, view.withoutProfile(), items, List.of());
+            // The stored replay leaves out the personal data (profile, the merchant's customer id, tags stay); the
+            // answer shows it only to a merchant allowed to see it, as GET member does.
+            return new IdempotentWriter.Write(200, Membership.contactVisible(changed, caller.merchantId()) ? view
+                    : view.withoutProfile(), view.withoutProfile(), items, List.of());
         });
     }
 
@@ -568,7 +576,7 @@ final class MemberCrm {
             List<TransactWriteItem> items = new ArrayList<>();
             items.add(profileUpdate);
             items.add(blockForErasure(member.cardNumber(), now));
-            releases.forEach(claim -> items.add(contacts.release(claim, member.memberId())));
+            releases.forEach(claim -> items.addAll(contacts.release(claim, member.memberId())));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("memberId", member.memberId());
             data.put("erasedAt", now.toString());

@@ -18,6 +18,7 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.CardLevels;
@@ -136,11 +137,20 @@ final class Membership {
                     : Map.of(MemberRepository.EXTERNAL_IDS, software.amazon.awssdk.services.dynamodb.model.AttributeValue
                             .fromM(Map.of(caller.merchantId(), app.loyalty.shared.store.Attr.s(body.externalId()))))));
             items.add(members.issueCard(card));
-            claims.forEach(claim -> items.add(contacts.claim(claim, member.memberId(), program.programId(), now)));
+            claims.forEach(claim -> items.addAll(contacts.claim(claim, member.memberId(), program.programId(), now)));
             return new IdempotentWriter.Write(201,
                     views.view(member, program, PointsFigures.ZERO, List.of(), cardKind, discountCard).withoutProfile(),
                     items, events);
         });
+    }
+
+    /**
+     * Whether a merchant may see the member's personal data (name, phone, email, birth date): only the merchant that
+     * enrolled the member, or any partner of the program when the member consented to share (issue 10, docs/members.md).
+     * Every answer that carries a profile to a merchant asks this one rule.
+     */
+    static boolean contactVisible(Member member, String merchantId) {
+        return java.util.Objects.equals(merchantId, member.enrolledByMerchantId()) || member.consents().sharePartners();
     }
 
     /** One GetItem of the profile (figures, current card, spend) and the cached program: flat in the member's history. */
@@ -153,18 +163,11 @@ final class Membership {
                 () -> new IllegalStateException("Member " + memberId + " names a missing program"));
         String merchantId = request.caller().merchantId();
         // A merchant the partner agreement leaves out sees no member of the program (docs/settlement.md).
-        if (program.agreement().termsOf(merchantId).isEmpty()) {
-            throw new ApiException(ProblemType.PARTNER_NOT_ALLOWED, "The partner agreement of program "
-                    + program.programId() + " does not include merchant " + merchantId,
-                    Map.of("action", "read", "merchantId", merchantId));
-        }
+        PartnerAccess.requireInAgreement(program, merchantId);
         DiscountCard.Evaluation discountCard = CardLevels.evaluate(state.profileItem(), program.rules(), clock.instant());
         MemberViews.MemberView view = views.view(state.member(), program, MemberFigures.read(state.profileItem()),
                 RedemptionStore.reservations(state.profileItem()), CardLevels.cardKind(state.profileItem()), discountCard);
-        // Contact data only for the merchant that enrolled the member, or any partner when the member consented.
-        boolean contactVisible = merchantId.equals(state.member().enrolledByMerchantId())
-                || state.member().consents().sharePartners();
-        return ApiResponse.json(200, (contactVisible ? view : view.withoutProfile())
+        return ApiResponse.json(200, (contactVisible(state.member(), merchantId) ? view : view.withoutProfile())
                 .with(MemberCrm.tags(state.profileItem()), MemberCrm.externalIdOf(state.profileItem(), merchantId)));
     }
 
@@ -243,6 +246,10 @@ final class Membership {
         if (!CardNumber.isValid(number)) {
             throw ApiException.validation("cardNumber must be 16 digits with a valid check digit");
         }
+        // A merchant the partner agreement leaves out reads and replaces no card of the program (found by TenantSweepIT).
+        Caller caller = request.caller();
+        PartnerAccess.requireInAgreement(programs.find(caller.programId()).orElseThrow(() -> new IllegalStateException(
+                "Authorized merchant's program is missing: " + caller.programId())), caller.merchantId());
         return members.findCard(number)
                 .filter(c -> c.programId().equals(request.caller().programId()))
                 .orElseThrow(() -> ApiException.notFound("Card " + number));

@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * GET /v1/members/{memberId} in a partner network (docs/settlement.md): the merchant that enrolled a member sees
  * their contact data; a partner sees it only when the member consented (consents.sharePartners); a merchant the
- * agreement leaves out sees no member.
+ * agreement leaves out sees no member, and neither looks members up, reads statements, changes members nor reads or
+ * replaces their cards.
  */
 class PartnerContactVisibilityTest {
     private static final String PROGRAM = "prg_network";
@@ -92,10 +93,58 @@ class PartnerContactVisibilityTest {
         assertThat(byPartner.at("/consents/sharePartners").asBoolean()).isTrue();
     }
 
+    /** The lookup, the member list and PATCH's answer follow the same rule as GET member. */
+    @Test
+    void withoutConsent_aPartnersLookupListAndPatchAnswer_carryNoContactData() {
+        String memberId = enrol("enrol-no-share-02", false);
+
+        JsonNode lookup = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of("phone", "+447700900123"),
+                PARTNER), null));
+        JsonNode list = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of(), PARTNER), null));
+        JsonNode patched = json(handler.handleRequest(post("PATCH /v1/members/{memberId}", Map.of("memberId", memberId),
+                PARTNER, "partner-patch-0001", "{\"tags\":[\"coffee\"]}"), null));
+
+        assertThat(lookup.at("/members/0/memberId").asText()).as("the partner still finds the member").isEqualTo(memberId);
+        for (JsonNode answer : new JsonNode[] {lookup, list, patched}) {
+            assertThat(answer.toString()).doesNotContain("+447700900123", "ada@example.com", "Ada Lovelace");
+        }
+        assertThat(patched.at("/tags/0").asText()).isEqualTo("coffee");
+        JsonNode byEnroller = json(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of("phone", "+447700900123"),
+                ENROLLER), null));
+        assertThat(byEnroller.at("/members/0/name").asText()).isEqualTo("Ada Lovelace");
+    }
+
     @Test
     void aMerchantTheAgreementLeavesOut_seesNoMember() {
         String memberId = enrol("enrol-outsider-1", true);
 
         assertProblem(read(memberId, OUTSIDER), 403, "partner-not-allowed");
+    }
+
+    /** Found by TenantSweepIT: the left-out merchant could look members up, read statements, tag members and replace cards. */
+    @Test
+    void aMerchantTheAgreementLeavesOut_canNeitherLookUpNorChangeMembersNorCards() {
+        String memberId = enrol("enrol-outsider-2", true);
+        JsonNode before = json(read(memberId, ENROLLER));
+        String cardNumber = before.at("/card/cardNumber").asText();
+
+        assertProblem(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of("phone", "+447700900123"), OUTSIDER), null),
+                403, "partner-not-allowed");
+        assertProblem(handler.handleRequest(get("GET /v1/members", Map.of(), Map.of(), OUTSIDER), null), 403, "partner-not-allowed");
+        assertProblem(handler.handleRequest(get("GET /v1/members/{memberId}/statement", Map.of("memberId", memberId), Map.of(),
+                OUTSIDER), null), 403, "partner-not-allowed");
+        assertProblem(handler.handleRequest(post("PATCH /v1/members/{memberId}", Map.of("memberId", memberId), OUTSIDER,
+                "outsider-patch-01", "{\"tags\":[\"stolen\"]}"), null), 403, "partner-not-allowed");
+        assertProblem(handler.handleRequest(get("GET /v1/cards/{cardNumber}", Map.of("cardNumber", cardNumber), Map.of(),
+                OUTSIDER), null), 403, "partner-not-allowed");
+        assertProblem(handler.handleRequest(post("POST /v1/cards/{cardNumber}/replace", Map.of("cardNumber", cardNumber),
+                OUTSIDER, "outsider-replace-1", "{\"reason\":\"lost\"}"), null), 403, "partner-not-allowed");
+
+        JsonNode after = json(read(memberId, ENROLLER));
+        assertThat(after.at("/card/cardNumber").asText()).as("the card was not replaced").isEqualTo(cardNumber);
+        assertThat(after.has("tags")).as("the member was not tagged").isFalse();
+        // A partner the agreement names still works with the member as before.
+        assertThat(handler.handleRequest(get("GET /v1/cards/{cardNumber}", Map.of("cardNumber", cardNumber), Map.of(),
+                PARTNER), null).getStatusCode()).isEqualTo(200);
     }
 }

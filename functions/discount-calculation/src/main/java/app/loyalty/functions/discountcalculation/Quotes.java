@@ -6,6 +6,7 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.QuoteViews.QuoteView;
 import app.loyalty.shared.runtime.AppContext;
 import app.loyalty.shared.store.CheckoutReader;
@@ -41,6 +42,9 @@ final class Quotes {
         Instant now = clock.instant();
         Program program = programs.find(caller.programId())
                 .orElseThrow(() -> new IllegalStateException("Authorized merchant's program is missing: " + caller.programId()));
+        // A merchant the partner agreement leaves out sees no member of the program, not even through a quote
+        // (its member id, usable points): found by TenantSweepIT.
+        PartnerAccess.requireInAgreement(program, caller.merchantId());
         if (body.currency() != null && !body.currency().equals(program.currency())) {
             throw ApiException.validation("currency " + body.currency() + " is not the program currency " + program.currency());
         }

@@ -24,6 +24,8 @@ import app.loyalty.shared.store.LotItems;
 import app.loyalty.shared.store.MemberFigures;
 import app.loyalty.shared.store.CheckoutMembers;
 import app.loyalty.shared.store.MemberRepository;
+import app.loyalty.shared.store.MerchantVelocity;
+import app.loyalty.shared.store.RedemptionVelocity;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.RedemptionStore;
 import app.loyalty.shared.store.RedemptionStore.StoredHold;
@@ -54,6 +56,7 @@ final class Redemptions {
     private final RedemptionStore holds;
     private final ProgramCache programs;
     private final IdempotentWriter writer;
+    private final MerchantVelocity merchantVelocity;
     private final Clock clock;
     private final String table;
 
@@ -64,6 +67,7 @@ final class Redemptions {
         this.holds = new RedemptionStore(context.dynamo(), context.tableName());
         this.programs = programs;
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
+        this.merchantVelocity = new MerchantVelocity(context.dynamo(), context.tableName());
     }
 
     ApiResponse hold(ApiRequest request) {
@@ -117,6 +121,7 @@ final class Redemptions {
         items.add(holds.create(hold));
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         RedemptionStore.guardHolds(profileUpdate, profile);
+        RedemptionVelocity.recordRedemption(profileUpdate, profile, now, program.rules().velocity());
         holds.closeLapsed(profileUpdate, profile, program.programId(), now, null, items, events);
         RedemptionStore.reserve(profileUpdate, profile, hold);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(memberId)));
@@ -136,10 +141,13 @@ final class Redemptions {
         String redemptionId = request.pathParameter("redemptionId");
         CaptureRequest body = request.rawBody().isBlank() ? new CaptureRequest(null, null)
                 : request.body(CaptureRequest.class);
-        return writer.execute(request, () -> prepareCapture(caller, redemptionId, body));
+        MerchantVelocity.Counter merchantPointsRedeemed = merchantVelocity.counter(
+                MerchantVelocity.Measure.POINTS_REDEEMED_PER_DAY, caller.programId(), caller.merchantId(), redemptionId);
+        return writer.execute(request, () -> prepareCapture(caller, redemptionId, body, merchantPointsRedeemed));
     }
 
-    private IdempotentWriter.Write prepareCapture(Caller caller, String redemptionId, CaptureRequest body) {
+    private IdempotentWriter.Write prepareCapture(Caller caller, String redemptionId, CaptureRequest body,
+                                                  MerchantVelocity.Counter merchantPointsRedeemed) {
         Instant now = clock.instant();
         StoredHold stored = find(caller, redemptionId);
         Hold hold = stored.hold();
@@ -186,6 +194,11 @@ final class Redemptions {
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         RedemptionStore.guardHolds(profileUpdate, state.profileItem());
         RedemptionStore.release(profileUpdate, redemptionId);
+        // Velocity (docs/security.md): the points spent count towards the member's and the merchant's day; the hold
+        // itself was counted as a redemption when it was taken.
+        RedemptionVelocity.recordPointsSpent(profileUpdate, state.profileItem(), now, program.rules().velocity(), points);
+        items.addAll(merchantPointsRedeemed.add(program.rules().velocity().maxPointsRedeemedPerMerchantPerDay(), points,
+                now));
         holds.closeLapsed(profileUpdate, state.profileItem(), hold.programId(), now, redemptionId, items, events);
         MemberFigures.apply(profileUpdate, state.profileItem(), spend.figuresChange(), now);
         items.add(profileUpdate.build(table, MemberRepository.profileKey(hold.memberId())));

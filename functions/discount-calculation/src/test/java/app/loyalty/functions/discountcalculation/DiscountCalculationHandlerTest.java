@@ -259,6 +259,24 @@ class DiscountCalculationHandlerTest {
     }
 
     @Test
+    void quote_byAMerchantTheAgreementLeavesOut_is403_andNamesNoMember() {
+        var programs = new app.loyalty.shared.store.ProgramRepository(context.dynamo(), context.tableName());
+        long version = app.loyalty.shared.store.ProgramRepository.agreementVersion(programs.findItem(PROGRAM).orElseThrow());
+        context.dynamo().transactWriteItems(software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest.builder()
+                .transactItems(programs.updateAgreement(PROGRAM, new app.loyalty.shared.domain.settlement.PartnerAgreement(
+                        Map.of("mch_the_only_partner", new app.loyalty.shared.domain.settlement.MerchantTerms(true, true, 0, 0, null, null))),
+                        version, clock.instant())).build());
+        clock.advance(java.time.Duration.ofMinutes(2));
+
+        APIGatewayV2HTTPResponse quote = handler.handleRequest(app.loyalty.shared.http.TestRequests.post("POST /v1/discounts/quote",
+                merchant, null, "{\"cardNumber\":\"" + CARD + "\",\"orderId\":\"o-quote\",\"lines\":[{\"sku\":\"beans\","
+                        + "\"category\":\"coffee\",\"quantity\":1,\"unitPrice\":1000}],\"pointsToSpend\":10}"), null);
+
+        app.loyalty.shared.http.TestResponses.assertProblem(quote, 403, "partner-not-allowed");
+        assertThat(quote.getBody()).doesNotContain(MEMBER);
+    }
+
+    @Test
     void hold_atAMerchantTheAgreementDoesNotLetRedeem_is403_andHoldsNothing() {
         agreement(false);
 

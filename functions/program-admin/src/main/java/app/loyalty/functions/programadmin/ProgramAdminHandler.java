@@ -66,6 +66,8 @@ public final class ProgramAdminHandler extends ApiFunction {
                 Map.entry("POST /v1/programs/{programId}/webhooks", Route.operator(admin.webhooks::create)),
                 Map.entry("GET /v1/programs/{programId}/webhooks", Route.operator(admin.webhooks::list)),
                 Map.entry("DELETE /v1/programs/{programId}/webhooks/{subscriptionId}", Route.operator(admin.webhooks::delete)),
+                Map.entry("POST /v1/programs/{programId}/webhooks/{subscriptionId}/secret", Route.operator(admin.webhooks::rotateSecret)),
+                Map.entry("GET /v1/programs/{programId}/webhooks/{subscriptionId}/deliveries", Route.operator(admin.webhooks::deliveries)),
                 Map.entry(DEFAULT_ROUTE_KEY, routeNotFound())));
         this.context = context;
     }

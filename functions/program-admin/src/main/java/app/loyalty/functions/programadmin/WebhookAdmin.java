@@ -38,13 +38,33 @@ final class WebhookAdmin {
     private final ProgramRepository programs;
     private final WebhookSubscriptions subscriptions;
     private final IdempotentWriter writer;
+    private final WebhookTargets.Resolver resolver;
 
     WebhookAdmin(AppContext context, ProgramRepository programs, IdempotentWriter writer) {
+        this(context, programs, writer, WebhookTargets.DNS);
+    }
+
+    WebhookAdmin(AppContext context, ProgramRepository programs, IdempotentWriter writer,
+                 WebhookTargets.Resolver resolver) {
         this.context = context;
         this.clock = context.clock();
         this.programs = programs;
         this.subscriptions = new WebhookSubscriptions(context.dynamo(), context.tableName());
         this.writer = writer;
+        this.resolver = resolver;
+    }
+
+    /** Optional body of a secret rotation: how long the replaced secret still signs deliveries (default 24 h). */
+    record RotateSecretRequest(Long graceSeconds) {
+    }
+
+    /** The answer to a rotation: the only time the new secret is shown. */
+    record SecretRotated(String subscriptionId, String programId, Instant rotatedAt, Instant previousSecretValidUntil,
+                         String secret) {
+    }
+
+    /** A page of a subscription's delivery log, newest first; {@code next} is the cursor of the next page. */
+    record DeliveryLogPage(List<WebhookSubscriptions.DeliveryAttempt> items, String next) {
     }
 
     record CreateWebhookRequest(String merchantId, String url, List<String> eventTypes) {
@@ -81,6 +101,7 @@ final class WebhookAdmin {
             throw ApiException.validation("merchantId is required: the program's merchant that receives the events");
         }
         URI url = deliveryUrl(body.url());
+        requireNoNonPublicAddress(url, resolver);
         List<String> eventTypes = eventTypes(body.eventTypes());
         AtomicInteger attempts = new AtomicInteger();
         return writer.execute(request, () -> {
@@ -125,6 +146,80 @@ final class WebhookAdmin {
         return ApiResponse.json(200, new WebhookDeleted(subscriptionId, programId, now));
     }
 
+    /**
+     * Rotates the subscription's signing secret (docs/webhooks.md, "Rotating the secret"): a new secret, answered
+     * once; the replaced one keeps signing deliveries, as a second {@code v1} in the header, until
+     * {@code previousSecretValidUntil} (default 24 h, 0 to 7 days), so the partner can switch without losing
+     * deliveries. Write first: one conditional update copies the current secret to {@code previousSecret} (no read);
+     * only when its condition fails is the subscription read, to answer 404.
+     */
+    ApiResponse rotateSecret(ApiRequest request) {
+        String programId = request.pathParameter("programId");
+        String subscriptionId = request.pathParameter("subscriptionId");
+        RotateSecretRequest body = request.rawBody().isBlank() ? new RotateSecretRequest(null)
+                : request.body(RotateSecretRequest.class);
+        long graceSeconds = body.graceSeconds() == null ? WebhookSubscriptions.DEFAULT_SECRET_GRACE_SECONDS
+                : body.graceSeconds();
+        if (graceSeconds < 0 || graceSeconds > WebhookSubscriptions.MAX_SECRET_GRACE_SECONDS) {
+            throw ApiException.validation("graceSeconds must be 0.." + WebhookSubscriptions.MAX_SECRET_GRACE_SECONDS);
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        return writer.execute(request, () -> {
+            if (attempts.incrementAndGet() > 1 && subscriptions.find(programId, subscriptionId).isEmpty()) {
+                throw ApiException.notFound("Webhook subscription " + subscriptionId + " of program " + programId);
+            }
+            Instant now = clock.instant();
+            Instant validUntil = now.plusSeconds(graceSeconds);
+            String secret = WebhookSignature.newSecret();
+            SecretRotated rotated = new SecretRotated(subscriptionId, programId, now, validUntil, secret);
+            // A replay must not reveal the secret again: the stored answer omits it.
+            SecretRotated replay = new SecretRotated(subscriptionId, programId, now, validUntil, null);
+            return new IdempotentWriter.Write(200, rotated, replay,
+                    List.of(subscriptions.rotateSecret(programId, subscriptionId, secret, validUntil, now)), List.of());
+        });
+    }
+
+    /** The subscription's delivery attempts, newest first, a page at a time (deleted subscriptions keep theirs). */
+    ApiResponse deliveries(ApiRequest request) {
+        String programId = request.pathParameter("programId");
+        String subscriptionId = request.pathParameter("subscriptionId");
+        int limit = request.query("limit").map(WebhookAdmin::limit).orElse(WebhookSubscriptions.DEFAULT_LOG_PAGE);
+        if (subscriptions.findAny(programId, subscriptionId).isEmpty()) {
+            throw ApiException.notFound("Webhook subscription " + subscriptionId + " of program " + programId);
+        }
+        WebhookSubscriptions.LogPage page = subscriptions.deliveries(programId, subscriptionId, limit,
+                request.query("cursor").orElse(null));
+        return ApiResponse.json(200, new DeliveryLogPage(page.items(), page.next()));
+    }
+
+    private static int limit(String text) {
+        try {
+            int limit = Integer.parseInt(text);
+            if (limit >= 1 && limit <= WebhookSubscriptions.MAX_LOG_PAGE) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as for an out-of-range number
+        }
+        throw ApiException.validation("limit must be 1.." + WebhookSubscriptions.MAX_LOG_PAGE);
+    }
+
+    /**
+     * Refuses a URL whose host name resolves to any non-public address (WebhookTargets). A name that does not resolve
+     * yet is accepted (the partner may set up DNS after subscribing): every delivery checks again and refuses it.
+     */
+    static void requireNoNonPublicAddress(URI url, WebhookTargets.Resolver resolver) {
+        java.util.Optional<String> refusal;
+        try {
+            refusal = WebhookTargets.refusal(url.getHost(), resolver, localRuntime());
+        } catch (java.net.UnknownHostException notResolvableYet) {
+            return;
+        }
+        refusal.ifPresent(why -> {
+            throw ApiException.validation("url must not point at a loopback, private or link-local address: " + why);
+        });
+    }
+
     private void requireProgramAndMerchant(String programId, String merchantId) {
         if (programs.find(programId).isEmpty()) {
             throw ApiException.notFound("Program " + programId);
@@ -140,7 +235,8 @@ final class WebhookAdmin {
         }
         TreeSet<String> types = new TreeSet<>();
         for (String type : asked) {
-            if (!WebhookSubscriptions.EVENT_TYPES.contains(type)) {
+            // A JSON null in the list is no event type (and Set.copyOf sets throw on contains(null)).
+            if (type == null || !WebhookSubscriptions.EVENT_TYPES.contains(type)) {
                 throw ApiException.validation("eventTypes: " + type + " is not one of " + new TreeSet<>(WebhookSubscriptions.EVENT_TYPES));
             }
             types.add(type);
@@ -179,7 +275,7 @@ final class WebhookAdmin {
         return url;
     }
 
-    private static boolean localRuntime() {
+    static boolean localRuntime() {
         return Environment.optional(LOCAL_RUNTIME_FLAG).map(Boolean::parseBoolean).orElse(false);
     }
 

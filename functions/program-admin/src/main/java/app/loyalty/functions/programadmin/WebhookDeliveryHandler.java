@@ -44,22 +44,38 @@ public final class WebhookDeliveryHandler implements RequestStreamHandler {
     private final WebhookSubscriptions subscriptions;
     private final HttpClient http;
     private final RequestLog log;
+    private final WebhookTargets.Resolver resolver;
+    private final boolean allowLoopback;
 
     public WebhookDeliveryHandler() {
         this(AppContext.fromEnvironment(), HttpClient.newBuilder().connectTimeout(TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build(), RequestLog.STDOUT);
+                .followRedirects(HttpClient.Redirect.NEVER).build(), RequestLog.STDOUT, WebhookTargets.DNS,
+                WebhookAdmin.localRuntime());
     }
 
-    /** Redirects are never followed: a partner's URL is checked at subscription, a redirect's target is not. */
-    WebhookDeliveryHandler(AppContext context, HttpClient http, RequestLog log) {
+    /**
+     * Redirects are never followed: a partner's URL is checked, a redirect's target would not be. {@code resolver}
+     * resolves each host before its POST (a stub in tests); {@code allowLoopback} only on the local runtime.
+     */
+    WebhookDeliveryHandler(AppContext context, HttpClient http, RequestLog log, WebhookTargets.Resolver resolver,
+                           boolean allowLoopback) {
         this.context = context;
         this.subscriptions = new WebhookSubscriptions(context.dynamo(), context.tableName());
         this.http = http;
         this.log = log;
+        this.resolver = resolver;
+        this.allowLoopback = allowLoopback;
     }
 
     /** What became of each matching subscription for one event. */
     record Outcome(String subscriptionId, String result) {
+    }
+
+    /** One POST's result: delivered (2xx), failed (retried), or refused (non-public address: never sent, not retried). */
+    private record Attempt(String outcome, Integer statusCode, String reason) {
+        static final String DELIVERED = "delivered";
+        static final String FAILED = "failed";
+        static final String REFUSED = "refused";
     }
 
     @Override
@@ -90,14 +106,19 @@ public final class WebhookDeliveryHandler implements RequestStreamHandler {
                 outcomes.add(new Outcome(subscription.subscriptionId(), "already-delivered"));
                 continue;
             }
-            String failure = post(subscription, body);
-            if (failure == null) {
-                markDelivered(programId, eventId, subscription.subscriptionId());
-                outcomes.add(new Outcome(subscription.subscriptionId(), "delivered"));
-            } else {
-                failures.add(subscription.subscriptionId() + ": " + failure);
-                outcomes.add(new Outcome(subscription.subscriptionId(), "failed"));
+            Instant attemptedAt = context.clock().instant();
+            int attemptNumber = subscriptions.nextAttempt(programId, eventId, subscription.subscriptionId(), attemptedAt);
+            Attempt attempt = post(subscription, body);
+            subscriptions.log(programId, new WebhookSubscriptions.DeliveryAttempt(subscription.subscriptionId(), eventId,
+                    detailType, attemptNumber, attemptedAt, attempt.outcome(), attempt.statusCode(), attempt.reason()));
+            switch (attempt.outcome()) {
+                case Attempt.DELIVERED -> markDelivered(programId, eventId, subscription.subscriptionId());
+                // A host that resolves to an internal address stays refused however often it is tried: logged, and
+                // not thrown, so Lambda does not retry it (docs/webhooks.md, "SSRF").
+                case Attempt.REFUSED -> { }
+                default -> failures.add(subscription.subscriptionId() + ": " + attempt.reason());
             }
+            outcomes.add(new Outcome(subscription.subscriptionId(), attempt.outcome()));
         }
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("message", "webhook deliveries");
@@ -112,22 +133,35 @@ public final class WebhookDeliveryHandler implements RequestStreamHandler {
         return outcomes;
     }
 
-    /** Null when the partner answered 2xx within the timeout; otherwise why not (never the secret). */
-    private String post(WebhookSubscriptions.Subscription subscription, String body) {
+    /**
+     * Resolves the host first and refuses to POST when any address is non-public (WebhookTargets), then POSTs the
+     * signed body: during a secret rotation's grace it carries both signatures. The reason never holds the secret.
+     */
+    private Attempt post(WebhookSubscriptions.Subscription subscription, String body) {
         Instant now = context.clock().instant();
+        try {
+            var refusal = WebhookTargets.refusal(subscription.url().getHost(), resolver, allowLoopback);
+            if (refusal.isPresent()) {
+                return new Attempt(Attempt.REFUSED, null, refusal.get());
+            }
+        } catch (java.net.UnknownHostException e) {
+            // DNS may be down or not set up yet: a failure like a timeout, retried.
+            return new Attempt(Attempt.FAILED, null, "host " + subscription.url().getHost() + " does not resolve");
+        }
         HttpRequest request = HttpRequest.newBuilder(subscription.url()).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", USER_AGENT)
-                .header(WebhookSignature.HEADER, WebhookSignature.header(subscription.secret(), now, body))
+                .header(WebhookSignature.HEADER, WebhookSignature.header(subscription.signingSecrets(now), now, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() / 100 == 2 ? null : "answered " + response.statusCode();
+            return response.statusCode() / 100 == 2 ? new Attempt(Attempt.DELIVERED, response.statusCode(), null)
+                    : new Attempt(Attempt.FAILED, response.statusCode(), "answered " + response.statusCode());
         } catch (IOException e) {
-            return e.getClass().getSimpleName() + " " + e.getMessage();
+            return new Attempt(Attempt.FAILED, null, e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted";
+            return new Attempt(Attempt.FAILED, null, "interrupted");
         }
     }
 

@@ -50,8 +50,13 @@ class WebhookDeliveryTest {
             exchange.close();
         });
         server.start();
-        handler = new WebhookDeliveryHandler(context, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                new RequestLog(new PrintStream(new ByteArrayOutputStream())));
+        handler = handler(WebhookTargets.DNS);
+    }
+
+    /** The receivers are on loopback, which only the local runtime allows (allowLoopback). */
+    private WebhookDeliveryHandler handler(WebhookTargets.Resolver resolver) {
+        return new WebhookDeliveryHandler(context, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                new RequestLog(new PrintStream(new ByteArrayOutputStream())), resolver, true);
     }
 
     @AfterEach
@@ -60,7 +65,11 @@ class WebhookDeliveryTest {
     }
 
     private void subscribe(String id, String path, List<String> types, String secret) {
-        URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        subscribe(id, "127.0.0.1", path, types, secret);
+    }
+
+    private void subscribe(String id, String host, String path, List<String> types, String secret) {
+        URI url = URI.create("http://" + host + ":" + server.getAddress().getPort() + path);
         context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(
                 new WebhookSubscriptions(context.dynamo(), context.tableName()).create(new WebhookSubscriptions.Subscription(
                         id, PROGRAM, "mch_books", url, types, secret, clock.instant()))).build());
@@ -104,5 +113,71 @@ class WebhookDeliveryTest {
 
         assertThat(handler.deliver(event("PointsAccrued", "evt_2"))).isEmpty();
         assertThat(received).isEmpty();
+    }
+
+    @Test
+    void aHostThatNowResolvesToAPrivateAddress_isRefused_notPosted_notRetried_andLogged() throws Exception {
+        subscribe("whk_rebound", "rebound.example", "/steady", List.of("PointsAccrued"), "whsec_rebound");
+        subscribe("whk_steady", "/steady", List.of("PointsAccrued"), "whsec_steady");
+        WebhookDeliveryHandler stubbed = handler(host -> host.equals("rebound.example")
+                ? new java.net.InetAddress[]{java.net.InetAddress.getByName("10.0.0.7")}
+                : java.net.InetAddress.getAllByName(host));
+
+        List<WebhookDeliveryHandler.Outcome> outcomes = stubbed.deliver(event("PointsAccrued", "evt_3"));
+
+        assertThat(outcomes).extracting(WebhookDeliveryHandler.Outcome::result).containsExactly("refused", "delivered");
+        assertThat(received).as("only the public subscriber got it").hasSize(1);
+        var log = new WebhookSubscriptions(context.dynamo(), context.tableName()).deliveries(PROGRAM, "whk_rebound", 10, null);
+        assertThat(log.items()).singleElement().satisfies(attempt -> {
+            assertThat(attempt.outcome()).isEqualTo("refused");
+            assertThat(attempt.statusCode()).isNull();
+            assertThat(attempt.reason()).contains("10.0.0.7");
+        });
+    }
+
+    @Test
+    void duringASecretRotationsGrace_bothSignaturesVerify_andAfterItOnlyTheNewOne() throws Exception {
+        subscribe("whk_rotating", "/steady", List.of("PointsAccrued"), "whsec_old");
+        WebhookSubscriptions subscriptions = new WebhookSubscriptions(context.dynamo(), context.tableName());
+        context.dynamo().transactWriteItems(TransactWriteItemsRequest.builder().transactItems(subscriptions.rotateSecret(
+                PROGRAM, "whk_rotating", "whsec_new", clock.instant().plus(Duration.ofHours(24)), clock.instant())).build());
+
+        handler.deliver(event("PointsAccrued", "evt_4"));
+        clock.advance(Duration.ofHours(24));
+        handler.deliver(event("PointsAccrued", "evt_5"));
+
+        String[] inGrace = received.get(0);
+        assertThat(inGrace[1].split(",")).hasSize(3).anySatisfy(part -> assertThat(part).startsWith("t="));
+        assertThat(WebhookSignature.verify("whsec_new", inGrace[1], inGrace[2], clock.instant().minus(Duration.ofHours(24)),
+                Duration.ofMinutes(5))).isTrue();
+        assertThat(WebhookSignature.verify("whsec_old", inGrace[1], inGrace[2], clock.instant().minus(Duration.ofHours(24)),
+                Duration.ofMinutes(5))).isTrue();
+        String[] afterGrace = received.get(1);
+        assertThat(afterGrace[1].split(",")).hasSize(2);
+        assertThat(WebhookSignature.verify("whsec_new", afterGrace[1], afterGrace[2], clock.instant(), Duration.ofMinutes(5))).isTrue();
+        assertThat(WebhookSignature.verify("whsec_old", afterGrace[1], afterGrace[2], clock.instant(), Duration.ofMinutes(5))).isFalse();
+    }
+
+    @Test
+    void everyAttemptIsLogged_withItsNumberAndStatus_neverTheBody() throws Exception {
+        subscribe("whk_flaky", "/flaky", List.of("PointsAccrued"), "whsec_flaky");
+        assertThatThrownBy(() -> handler.deliver(event("PointsAccrued", "evt_6")))
+                .isInstanceOf(WebhookDeliveryHandler.WebhookDeliveryFailed.class);
+        failingStatus.set(200);
+        clock.advance(Duration.ofMinutes(1));
+        handler.deliver(event("PointsAccrued", "evt_6"));
+
+        var log = new WebhookSubscriptions(context.dynamo(), context.tableName()).deliveries(PROGRAM, "whk_flaky", 10, null);
+
+        assertThat(log.items()).extracting(WebhookSubscriptions.DeliveryAttempt::attempt,
+                        WebhookSubscriptions.DeliveryAttempt::outcome, WebhookSubscriptions.DeliveryAttempt::statusCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "delivered", 200),
+                        org.assertj.core.groups.Tuple.tuple(1, "failed", 500));
+        assertThat(log.items()).allSatisfy(attempt -> {
+            assertThat(attempt.eventId()).isEqualTo("evt_6");
+            assertThat(attempt.eventType()).isEqualTo("PointsAccrued");
+        });
+        assertThat(context.dynamo().scan(b -> b.tableName(context.tableName())).items().toString())
+                .as("no item holds the body").doesNotContain("mbr_1");
     }
 }

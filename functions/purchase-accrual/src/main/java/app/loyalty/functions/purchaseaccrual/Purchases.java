@@ -59,6 +59,8 @@ import app.loyalty.shared.store.PointsPayments;
 import app.loyalty.shared.store.ProgramCache;
 import app.loyalty.shared.store.ProgramRepository;
 import app.loyalty.shared.store.PurchaseVelocity;
+import app.loyalty.shared.domain.program.ProgramRules;
+import app.loyalty.shared.store.MerchantVelocity;
 import app.loyalty.shared.store.InactivityIndex;
 import app.loyalty.shared.store.LevelFallIndex;
 import app.loyalty.shared.store.UpdateExpression;
@@ -94,6 +96,7 @@ final class Purchases {
     private final IdempotentWriter writer;
     private final CheckoutReader reader;
     private final MerchantBudgets budgets;
+    private final MerchantVelocity merchantVelocity;
     private final Clock clock;
     private final String table;
 
@@ -107,6 +110,7 @@ final class Purchases {
         this.writer = new IdempotentWriter(context.dynamo(), context.tableName(), clock);
         this.reader = new CheckoutReader(context.dynamo(), context.tableName());
         this.budgets = new MerchantBudgets(context.dynamo(), context.tableName());
+        this.merchantVelocity = new MerchantVelocity(context.dynamo(), context.tableName());
     }
 
     static ProgramCache programCache(AppContext context) {
@@ -120,10 +124,18 @@ final class Purchases {
         IdempotentWriter.Marker orderMarker = new IdempotentWriter.Marker(
                 OrderRepository.orderKey(caller.merchantId(), body.orderId()),
                 item -> replayOrRefuse(OrderRepository.fromItem(item), body, contentHash));
-        return writer.execute(request, orderMarker, () -> prepare(caller, body, contentHash));
+        // Per-merchant velocity counters: one per request, as they remember whether the last attempt lost its condition.
+        MerchantVelocity.Counter merchantPurchases = merchantVelocity.counter(
+                MerchantVelocity.Measure.PURCHASES_PER_MINUTE, caller.programId(), caller.merchantId(), body.orderId());
+        MerchantVelocity.Counter merchantPointsRedeemed = merchantVelocity.counter(
+                MerchantVelocity.Measure.POINTS_REDEEMED_PER_DAY, caller.programId(), caller.merchantId(), body.orderId());
+        return writer.execute(request, orderMarker,
+                () -> prepare(caller, body, contentHash, merchantPurchases, merchantPointsRedeemed));
     }
 
-    private IdempotentWriter.Write prepare(Caller caller, PurchaseRequest body, String contentHash) {
+    private IdempotentWriter.Write prepare(Caller caller, PurchaseRequest body, String contentHash,
+                                           MerchantVelocity.Counter merchantPurchases,
+                                           MerchantVelocity.Counter merchantPointsRedeemed) {
         Instant now = clock.instant();
         Instant purchasedAt = body.purchasedAt() == null ? now : body.purchasedAt();
         if (purchasedAt.isAfter(now.plus(PurchaseRequest.MAX_CLOCK_SKEW))) {
@@ -216,6 +228,9 @@ final class Purchases {
 
         List<TransactWriteItem> items = new ArrayList<>();
         List<DomainEvent> events = new ArrayList<>();
+        ProgramRules.Velocity velocity = program.rules().velocity();
+        items.addAll(merchantPurchases.add(velocity.maxPurchasesPerMerchantPerMinute() == null ? null
+                : velocity.maxPurchasesPerMerchantPerMinute().longValue(), 1, now));
         if (points > 0) {
             // Issuing: the agreement must allow it, and a prepaid budget must cover it (docs/settlement.md).
             PartnerAccess.requireMayIssue(program, caller.merchantId());
@@ -258,6 +273,7 @@ final class Purchases {
                             "pointsAvailable", quote.points().usable()));
         }
         items.addAll(payment.items());
+        items.addAll(merchantPointsRedeemed.add(velocity.maxPointsRedeemedPerMerchantPerDay(), payment.pointsSpentNow(), now));
         events.addAll(payment.events());
         change = change.plus(payment.figures());
         if (quote != null) {

@@ -140,6 +140,9 @@ final class Returns {
             items.addAll(refund.items());
             change = change.plus(refund.figures());
         }
+        // Every return, with or without points to move, says what money came back: analytics nets it off revenue.
+        events.add(Answers.event("PurchaseReturned", now, order.programId(),
+                returned(caller, order, body.returnId(), amount, reversal, refund)));
         UpdateExpression profileUpdate = new UpdateExpression().condition("attribute_exists(PK)");
         var rules = programs.find(order.programId()).orElseThrow(
                 () -> new IllegalStateException("Order " + orderId + " names a missing program")).rules();
@@ -199,6 +202,20 @@ final class Returns {
         data.put("unrecovered", outcome.unrecovered());
         data.put("returnedAmount", amount);
         data.put("currency", order.currency());
+        return data;
+    }
+
+    private static Map<String, Object> returned(Caller caller, Order order, String returnId, long amount,
+                                                Reversal reversal, PointsRefunds.Refund refund) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("memberId", order.memberId());
+        data.put("merchantId", caller.merchantId());
+        data.put("orderId", order.orderId());
+        data.put("returnId", returnId);
+        data.put("amount", amount);
+        data.put("currency", order.currency());
+        data.put("pointsReversed", reversal.fromOrderLots() + reversal.fromOtherLots());
+        data.put("pointsRestored", refund == null ? 0L : refund.points());
         return data;
     }
 

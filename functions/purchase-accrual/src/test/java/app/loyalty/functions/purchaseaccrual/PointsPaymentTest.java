@@ -152,6 +152,11 @@ class PointsPaymentTest {
                 .extracting(e -> Attr.number(e, "points")).containsExactlyInAnyOrder(200L, 201L);
         assertThat(fixtures.memberItems(MEMBER, "LOT#")).filteredOn(l -> !l.containsKey("sourceOrderId"))
                 .allSatisfy(l -> assertThat(Attr.string(l, "issuingMerchantId")).isEqualTo(MERCHANT));
+        // Each return says what money came back and what points it gave back (analytics nets and counts them).
+        assertThat(fixtures.outboxEvents()).filteredOn(e -> e.detailType().equals("PurchaseReturned"))
+                .extracting(e -> List.of(e.data().get("returnId"), ((Number) e.data().get("amount")).longValue(),
+                        ((Number) e.data().get("pointsRestored")).longValue()))
+                .containsExactlyInAnyOrder(List.of("r-1", 500L, 200L), List.of("r-2", 500L, 201L));
     }
 
     /** A live hold as POST /v1/redemptions writes it (that route lives in discount-calculation). */

@@ -491,6 +491,9 @@ class PurchaseAccrualHandlerTest {
         assertThat(body.at("/balance/available").asLong()).isZero();
         assertThat(fixtures.outboxEvents()).filteredOn(e -> e.detailType().equals("PointsReversed"))
                 .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("unrecovered", 7));
+        assertThat(fixtures.outboxEvents()).filteredOn(e -> e.detailType().equals("PurchaseReturned"))
+                .singleElement().satisfies(e -> assertThat(e.data()).containsEntry("amount", 1000).containsEntry("pointsReversed", 3)
+                        .containsEntry("pointsRestored", 0).containsEntry("orderId", "o-1").containsEntry("returnId", "r-1"));
     }
 
     /** Stands in for a redemption (a later issue): spends points through the ledger domain and writes the change. */

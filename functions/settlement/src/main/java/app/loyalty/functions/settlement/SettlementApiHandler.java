@@ -7,6 +7,7 @@ import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
+import app.loyalty.shared.http.Caller;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
@@ -24,9 +25,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Operator routes of the settlement (docs/settlement.md): close a month (POST, Idempotency-Key; a closed month is
- * immutable), read a closed settlement as JSON or CSV ({@code ?format=csv} or {@code Accept: text/csv}), and the
- * points liability per merchant.
+ * Routes of the settlement (docs/settlement.md): close a month (operator; POST, Idempotency-Key; a closed month is
+ * immutable), read a closed settlement as JSON or CSV ({@code ?format=csv} or {@code Accept: text/csv}; the operator
+ * reads it whole, a merchant of the program its own line and positions only), and the points liability per merchant
+ * (operator).
  */
 public final class SettlementApiHandler extends ApiFunction {
     static final String CLOSE = "POST /v1/programs/{programId}/settlements";
@@ -44,7 +46,8 @@ public final class SettlementApiHandler extends ApiFunction {
     private SettlementApiHandler(Operations operations) {
         super(Map.of(
                 CLOSE, Route.operator(operations::close),
-                READ, Route.operator(operations::read),
+                // The operator reads the whole settlement; a merchant of the program only its own part (forMerchant).
+                READ, new Route(Route.Access.ANY_CALLER, operations::read),
                 LIABILITY, Route.operator(operations::liability)));
     }
 
@@ -106,17 +109,26 @@ public final class SettlementApiHandler extends ApiFunction {
         ApiResponse read(ApiRequest request) {
             String programId = request.pathParameter("programId");
             String period = request.pathParameter("period");
+            Caller caller = request.caller();
+            boolean merchant = caller.role() == Caller.Role.MERCHANT;
+            if (merchant && !programId.equals(caller.programId())) {
+                // Another program's settlement answers exactly like one of the merchant's own program that is not
+                // closed (API1), and does not echo the other program's id.
+                throw ApiException.notFound("Closed settlement " + period);
+            }
             String format = request.query("format").orElseGet(() ->
                     request.header("Accept").filter(accept -> accept.contains("text/csv")).map(a -> "csv").orElse("json"));
             if (!format.equals("json") && !format.equals("csv")) {
                 throw ApiException.validation("format must be json or csv");
             }
             period(period);
-            SettlementView view = settlements.find(programId, period)
-                    .orElseThrow(() -> ApiException.notFound("Closed settlement " + period + " of program " + programId));
+            SettlementView stored = settlements.find(programId, period).orElseThrow(() -> ApiException.notFound(
+                    merchant ? "Closed settlement " + period : "Closed settlement " + period + " of program " + programId));
+            SettlementView view = merchant ? stored.forMerchant(caller.merchantId()) : stored;
             if (format.equals("csv")) {
                 return new ApiResponse(200, SettlementCsv.write(view), Map.of("Content-Type", "text/csv; charset=utf-8",
-                        "Content-Disposition", "attachment; filename=\"settlement-" + programId + "-" + period + ".csv\""));
+                        "Content-Disposition", "attachment; filename=\"settlement-" + programId + "-" + period
+                                + (merchant ? "-" + caller.merchantId() : "") + ".csv\""));
             }
             return ApiResponse.json(200, view);
         }

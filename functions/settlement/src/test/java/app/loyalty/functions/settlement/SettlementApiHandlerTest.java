@@ -182,10 +182,39 @@ class SettlementApiHandlerTest {
     }
 
     @Test
-    void merchantKeys_cannotCloseOrReadSettlements() {
+    void merchantKeys_cannotCloseSettlements() {
         Caller merchant = Caller.merchant("mch_a", PROGRAM);
         assertProblem(api.handleRequest(post(CLOSE, Map.of("programId", PROGRAM), merchant, "close-merchant",
                 "{\"period\":\"2026-10\"}"), null), 403, "forbidden");
+    }
+
+    @Test
+    void aMerchant_readsOnlyItsOwnPartOfTheSettlement_andAnotherProgramsMerchantGets404() {
+        earnAtAAndSpendAtB();
+        clock.set(Instant.parse("2026-12-01T03:00:00Z"));
+        JsonNode whole = json(close("2026-11", "close-merchant-view"));
+
+        JsonNode ofB = json(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"), Map.of(),
+                Caller.merchant("mch_b", PROGRAM)), null));
+
+        assertThat(ofB.get("merchantId").asText()).isEqualTo("mch_b");
+        assertThat(ofB.get("merchants")).singleElement().isEqualTo(whole.at("/merchants/1"));
+        assertThat(ofB.at("/merchants/0/merchantId").asText()).isEqualTo("mch_b");
+        assertThat(ofB.get("positions")).isEqualTo(whole.get("positions"));
+        assertThat(ofB.get("terms").fieldNames()).toIterable().containsExactly("mch_b");
+        assertThat(ofB.at("/totals/issued").asLong()).as("B issued nothing; A's 1,000 are not shown").isZero();
+        assertThat(ofB.at("/totals/redeemed").asLong()).isEqualTo(400);
+        assertThat(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"), Map.of("format", "csv"),
+                Caller.merchant("mch_b", PROGRAM)), null).getBody().split("\r\n")).containsExactly(
+                String.join(",", SettlementCsv.COLUMNS),
+                "2026-11,mch_b,,0,0,0,0,400,0,0,0,200,0,200,EUR",
+                "2026-11,mch_b,mch_a,,,,,,,,,,,200,EUR");
+        JsonNode ofOutsider = json(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"),
+                Map.of(), Caller.merchant("mch_c", PROGRAM)), null));
+        assertThat(ofOutsider.get("merchants")).as("a merchant with no activity sees nobody's").isEmpty();
+        assertThat(ofOutsider.get("positions")).isEmpty();
+        assertProblem(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"), Map.of(),
+                Caller.merchant("mch_x", "prg_other")), null), 404, "not-found");
     }
 
     @Test

@@ -437,22 +437,56 @@ public record ProgramRules(Earn earn, Earn staffEarn, Integer pendingDays, Expir
     }
 
     /**
-     * Velocity limits (docs/security.md, OWASP API4/API6): how many purchases one member may record per clock hour
-     * (UTC), 1..{@value #MAX_PURCHASES_PER_MEMBER_PER_HOUR}, default {@value #DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR}.
-     * A purchase over it is 429 with Retry-After (the start of the next hour); the count is a profile figure updated
-     * under a condition in the purchase's own transaction, so concurrent purchases cannot pass it together.
+     * Velocity limits (docs/security.md, OWASP API4/API6), each per UTC clock window, each a 429 with Retry-After (the
+     * start of the next window) and nothing written when reached:
+     * <ul>
+     *   <li>{@code maxPurchasesPerMemberPerHour}: purchases one member may record per hour, 1..{@value
+     *   #MAX_PURCHASES_PER_MEMBER_PER_HOUR}, default {@value #DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR};</li>
+     *   <li>{@code maxRedemptionsPerMemberPerHour}: holds plus purchases paying with points without a hold, per member
+     *   and hour, 1..{@value #MAX_PER_WINDOW}, default {@value #DEFAULT_REDEMPTIONS_PER_MEMBER_PER_HOUR};</li>
+     *   <li>{@code maxPointsRedeemedPerMemberPerDay}: points one member may spend (captures, purchases paying with
+     *   points) per day, 1..{@value #MAX_POINTS_PER_DAY}; absent = no limit (the scale of points is the program's);</li>
+     *   <li>{@code maxPurchasesPerMerchantPerMinute}: purchases one merchant may record per minute, 1..{@value
+     *   #MAX_PER_WINDOW}; absent = no limit;</li>
+     *   <li>{@code maxPointsRedeemedPerMerchantPerDay}: points spent at one merchant per day, 1..{@value
+     *   #MAX_POINTS_PER_DAY}; absent = no limit.</li>
+     * </ul>
+     * Member counts are profile figures, merchant counts sharded counter items; both are updated under a condition in
+     * the request's own transaction, so concurrent requests cannot pass a limit together. The merchant limits are off
+     * by default because each adds an item to every transaction of the merchant and the right figure depends on the
+     * merchant's size.
      */
-    public record Velocity(Integer maxPurchasesPerMemberPerHour) {
+    public record Velocity(Integer maxPurchasesPerMemberPerHour, Integer maxRedemptionsPerMemberPerHour,
+                           Long maxPointsRedeemedPerMemberPerDay, Integer maxPurchasesPerMerchantPerMinute,
+                           Long maxPointsRedeemedPerMerchantPerDay) {
         public static final int DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR = 120;
         public static final int MAX_PURCHASES_PER_MEMBER_PER_HOUR = 1_000_000;
+        public static final int DEFAULT_REDEMPTIONS_PER_MEMBER_PER_HOUR = 120;
+        public static final int MAX_PER_WINDOW = 1_000_000;
+        /** The balance cap (PointsLimits): no member or merchant can spend more in a day. */
+        public static final long MAX_POINTS_PER_DAY = 1_000_000_000_000_000L;
         public static final Velocity DEFAULT = new Velocity(DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR);
 
         public Velocity {
             maxPurchasesPerMemberPerHour = maxPurchasesPerMemberPerHour == null
                     ? DEFAULT_PURCHASES_PER_MEMBER_PER_HOUR : maxPurchasesPerMemberPerHour;
-            if (maxPurchasesPerMemberPerHour < 1 || maxPurchasesPerMemberPerHour > MAX_PURCHASES_PER_MEMBER_PER_HOUR) {
-                throw new IllegalArgumentException("velocity.maxPurchasesPerMemberPerHour must be 1.."
-                        + MAX_PURCHASES_PER_MEMBER_PER_HOUR);
+            maxRedemptionsPerMemberPerHour = maxRedemptionsPerMemberPerHour == null
+                    ? DEFAULT_REDEMPTIONS_PER_MEMBER_PER_HOUR : maxRedemptionsPerMemberPerHour;
+            requireWithin("maxPurchasesPerMemberPerHour", maxPurchasesPerMemberPerHour, MAX_PURCHASES_PER_MEMBER_PER_HOUR);
+            requireWithin("maxRedemptionsPerMemberPerHour", maxRedemptionsPerMemberPerHour, MAX_PER_WINDOW);
+            requireWithin("maxPointsRedeemedPerMemberPerDay", maxPointsRedeemedPerMemberPerDay, MAX_POINTS_PER_DAY);
+            requireWithin("maxPurchasesPerMerchantPerMinute", maxPurchasesPerMerchantPerMinute, MAX_PER_WINDOW);
+            requireWithin("maxPointsRedeemedPerMerchantPerDay", maxPointsRedeemedPerMerchantPerDay, MAX_POINTS_PER_DAY);
+        }
+
+        /** Only the per-member purchase limit set; the others at their defaults. */
+        public Velocity(Integer maxPurchasesPerMemberPerHour) {
+            this(maxPurchasesPerMemberPerHour, null, null, null, null);
+        }
+
+        private static void requireWithin(String field, Number value, long maximum) {
+            if (value != null && (value.longValue() < 1 || value.longValue() > maximum)) {
+                throw new IllegalArgumentException("velocity." + field + " must be 1.." + maximum);
             }
         }
     }

@@ -38,8 +38,21 @@ public final class WebhookSignature {
 
     /** The header value for a delivery of {@code body} signed at {@code at}. */
     public static String header(String secret, Instant at, String body) {
+        return header(java.util.List.of(secret), at, body);
+    }
+
+    /**
+     * The header with one {@code v1} signature per secret, in order: during a secret rotation's grace the new secret
+     * and the replaced one both sign ({@code t=..,v1=<new>,v1=<old>}, as Stripe does), so a receiver verifying with
+     * either accepts the delivery ({@link #verify} accepts any matching {@code v1}).
+     */
+    public static String header(java.util.List<String> secrets, Instant at, String body) {
         long timestamp = at.getEpochSecond();
-        return "t=" + timestamp + ",v1=" + HEX.formatHex(hmac(secret, timestamp + "." + body));
+        StringBuilder header = new StringBuilder("t=").append(timestamp);
+        for (String secret : secrets) {
+            header.append(",v1=").append(HEX.formatHex(hmac(secret, timestamp + "." + body)));
+        }
+        return header.toString();
     }
 
     /**
