@@ -81,16 +81,22 @@ final class EventConsumers {
     }
 
     /**
-     * The webhook function's tests' constructor (context, HTTP client, log) is package-private, and its public one reads
+     * The webhook function's tests' constructor (context, HTTP client, log, resolver, loopback allowed) is package-private, and its public one reads
      * the environment; reflection reaches the former without widening production code for this test.
      */
     private static RequestStreamHandler webhookDelivery(AppContext context) {
         try {
             Class<?> type = Class.forName("app.loyalty.functions.programadmin.WebhookDeliveryHandler");
-            Constructor<?> constructor = type.getDeclaredConstructor(AppContext.class, HttpClient.class, RequestLog.class);
+            // The receivers are on loopback: no DNS resolution needed, loopback allowed as on the local runtime.
+            Class<?> resolver = Class.forName("app.loyalty.functions.programadmin.WebhookTargets$Resolver");
+            Constructor<?> constructor = type.getDeclaredConstructor(AppContext.class, HttpClient.class, RequestLog.class,
+                    resolver, boolean.class);
             constructor.setAccessible(true);
+            var dnsField = Class.forName("app.loyalty.functions.programadmin.WebhookTargets").getDeclaredField("DNS");
+            dnsField.setAccessible(true);
+            Object dns = dnsField.get(null);
             return (RequestStreamHandler) constructor.newInstance(context,
-                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), QUIET);
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), QUIET, dns, true);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build WebhookDeliveryHandler for the scenario", e);
         }

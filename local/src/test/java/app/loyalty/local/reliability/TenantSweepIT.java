@@ -144,8 +144,16 @@ class TenantSweepIT {
                     "/v1/programs/{programId}/webhooks/{subscriptionId}", null)),
             Map.entry("POST /v1/programs/{programId}/settlements", operator("POST", "/v1/programs/{programId}/settlements",
                     "{\"period\":\"{period}\"}")),
-            Map.entry("GET /v1/programs/{programId}/settlements/{period}", operator("GET",
-                    "/v1/programs/{programId}/settlements/{period}", null)),
+            // A merchant reads its own program's settlement (its own line): another program's is a 404, and a
+            // partner the agreement leaves out is refused (403).
+            Map.entry("GET /v1/programs/{programId}/settlements/{period}", merchant("GET",
+                    "/v1/programs/{programId}/settlements/{period}", null, FORBIDDEN)),
+            Map.entry("POST /v1/programs/{programId}/webhooks/{subscriptionId}/secret", operator("POST",
+                    "/v1/programs/{programId}/webhooks/{subscriptionId}/secret", "{}")),
+            Map.entry("GET /v1/programs/{programId}/webhooks/{subscriptionId}/deliveries", operator("GET",
+                    "/v1/programs/{programId}/webhooks/{subscriptionId}/deliveries", null)),
+            Map.entry("POST /v1/programs/{programId}/contact-keys/rekey", operator("POST",
+                    "/v1/programs/{programId}/contact-keys/rekey", "{}")),
             Map.entry("GET /v1/programs/{programId}/liability", operator("GET", "/v1/programs/{programId}/liability", null)),
             Map.entry("POST /v1/programs/{programId}/members/{memberId}/erasure", operator("POST",
                     "/v1/programs/{programId}/members/{memberId}/erasure", "")),

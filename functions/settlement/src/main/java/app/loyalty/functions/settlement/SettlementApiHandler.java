@@ -8,6 +8,7 @@ import app.loyalty.shared.http.ApiFunction;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
 import app.loyalty.shared.http.Caller;
+import app.loyalty.shared.http.PartnerAccess;
 import app.loyalty.shared.http.ProblemType;
 import app.loyalty.shared.http.Route;
 import app.loyalty.shared.runtime.AppContext;
@@ -126,6 +127,11 @@ public final class SettlementApiHandler extends ApiFunction {
                 // Another program's settlement answers exactly like one of the merchant's own program that is not
                 // closed (API1), and does not echo the other program's id.
                 throw ApiException.notFound("Closed settlement " + period);
+            }
+            if (merchant) {
+                // A merchant the partner agreement leaves out reads no settlement of the program, as it sees none of
+                // its members (found by TenantSweepIT: it got an empty view).
+                PartnerAccess.requireInAgreement(program(programId), caller.merchantId());
             }
             String format = request.query("format").orElseGet(() ->
                     request.header("Accept").filter(accept -> accept.contains("text/csv")).map(a -> "csv").orElse("json"));

@@ -189,7 +189,7 @@ class SettlementApiHandlerTest {
     }
 
     @Test
-    void aMerchant_readsOnlyItsOwnPartOfTheSettlement_andAnotherProgramsMerchantGets404() {
+    void aMerchant_readsOnlyItsOwnPartOfTheSettlement_oneTheAgreementLeavesOutGets403_andAnotherProgramsMerchant404() {
         earnAtAAndSpendAtB();
         clock.set(Instant.parse("2026-12-01T03:00:00Z"));
         JsonNode whole = json(close("2026-11", "close-merchant-view"));
@@ -209,10 +209,8 @@ class SettlementApiHandlerTest {
                 String.join(",", SettlementCsv.COLUMNS),
                 "2026-11,mch_b,,0,0,0,0,400,0,0,0,200,0,200,EUR",
                 "2026-11,mch_b,mch_a,,,,,,,,,,,200,EUR");
-        JsonNode ofOutsider = json(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"),
-                Map.of(), Caller.merchant("mch_c", PROGRAM)), null));
-        assertThat(ofOutsider.get("merchants")).as("a merchant with no activity sees nobody's").isEmpty();
-        assertThat(ofOutsider.get("positions")).isEmpty();
+        assertProblem(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"), Map.of(),
+                Caller.merchant("mch_c", PROGRAM)), null), 403, "partner-not-allowed");
         assertProblem(api.handleRequest(get(READ, Map.of("programId", PROGRAM, "period", "2026-11"), Map.of(),
                 Caller.merchant("mch_x", "prg_other")), null), 404, "not-found");
     }
