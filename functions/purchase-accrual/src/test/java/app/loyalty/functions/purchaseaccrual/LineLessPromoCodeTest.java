@@ -163,4 +163,24 @@ class LineLessPromoCodeTest {
         assertThat(json(below).get("reason").asText()).isEqualTo("BELOW_MINIMUM");
         assertThat(uses("MIN20")).isEqualTo(1);
     }
+
+    /** The order keeps the discount, so its returns give back at most what was paid and reverse points by it. */
+    @Test
+    void discountedOrderWithoutLines_returnsAtMostWhatWasPaid_reversingAllItsPoints() {
+        program("{}");
+        fixtures.promoCode(PROGRAM, new PromoCode("TENPCT", 1000, null, null, null, null, null, null, null, null, null));
+        assertThat(json(purchase("o-1", 3000, null, "TENPCT")).get("pointsEarned").asLong()).isEqualTo(27);
+
+        APIGatewayV2HTTPResponse beyond = returnOf("o-1", "r-1", 2701);
+        JsonNode whole = json(returnOf("o-1", "r-2", 2700));
+
+        assertProblem(beyond, 409, "conflict");
+        assertThat(whole.get("pointsReversed").asLong()).as("27.00 paid, all returned").isEqualTo(27);
+    }
+
+    private APIGatewayV2HTTPResponse returnOf(String orderId, String returnId, long amount) {
+        return handler.handleRequest(post("POST /v1/purchases/{orderId}/returns", java.util.Map.of("orderId", orderId),
+                MERCHANT, "lineless-" + ++keys, """
+                        {"returnId":"%s","amount":%d}""".formatted(returnId, amount)), null);
+    }
 }
