@@ -164,6 +164,20 @@ class LineLessPromoCodeTest {
         assertThat(uses("MIN20")).isEqualTo(1);
     }
 
+    /** Nothing but shipping: the goods are 0, so no line is there to discount, as with lines priced at 0. */
+    @Test
+    void promoCodeWithoutLines_onAPurchaseOfOnlyShipping_isRefusedAsNoEligibleLines() {
+        program("{}");
+        fixtures.promoCode(PROGRAM, new PromoCode("TENPCT", 1000, null, null, null, null, null, null, null, null, null));
+
+        APIGatewayV2HTTPResponse refused = purchase("o-1", 495, "[{\"kind\":\"shipping\",\"amount\":495}]", "TENPCT");
+
+        assertProblem(refused, 422, "promo-code-refused");
+        assertThat(json(refused).get("reason").asText()).isEqualTo("NO_ELIGIBLE_LINES");
+        assertThat(uses("TENPCT")).isZero();
+        assertThat(fixtures.withSortKeyPrefix("ORDER")).isEmpty();
+    }
+
     /** The order keeps the discount, so its returns give back at most what was paid and reverse points by it. */
     @Test
     void discountedOrderWithoutLines_returnsAtMostWhatWasPaid_reversingAllItsPoints() {
