@@ -147,6 +147,34 @@ class QuoteHandlerTest {
         assertThat(usedUp.get("totalDiscount").asLong()).isEqualTo(119);
     }
 
+    /** A basket without lines is quoted as the purchase without lines prices it: its goods as one line. */
+    @Test
+    void basketWithoutLines_sentAsAmount_getsThePromoCodeOnItsGoods_asOneLine() {
+        createCode(new PromoCode("FIVEOFF", null, 500L, null, null, 3L, null, null, null, null, null), true);
+
+        JsonNode quote = json(quote("""
+                {"memberId":"%s","orderId":"o-11","amount":3495,"adjustments":[{"kind":"shipping","amount":495}],
+                 "promoCode":"fiveoff"}""".formatted(MEMBER)));
+
+        assertThat(quote.at("/lines/0/sku").asText()).isEqualTo("#whole-purchase");
+        assertThat(quote.at("/lines/0/amount").asLong()).as("the goods: 34.95 less 4.95 shipping").isEqualTo(3000);
+        assertThat(quote.get("applied").findValuesAsText("kind")).contains("CARD", "PROMO_CODE");
+        assertThat(quote.get("totalDiscount").asLong()).as("10 % card, then 5.00 off").isEqualTo(300 + 500);
+        assertThat(quote.get("amountDue").asLong()).isEqualTo(3495 - 800);
+    }
+
+    @Test
+    void basketWithoutLines_categoryRestrictedCode_isNotApplied_asNoEligibleLines() {
+        createCode(new PromoCode("COFFEE20", 2000, null, null, null, null, null, null, null, null,
+                java.util.Set.of("coffee")), true);
+
+        JsonNode quote = json(quote("""
+                {"memberId":"%s","orderId":"o-12","amount":3000,"promoCode":"COFFEE20"}""".formatted(MEMBER)));
+
+        assertThat(quote.get("notApplied").findValuesAsText("reason")).contains("NO_ELIGIBLE_LINES");
+        assertThat(quote.get("totalDiscount").asLong()).as("the card alone").isEqualTo(300);
+    }
+
     @Test
     void switchedOffPromoCode_isUnknown() {
         createCode(new PromoCode("OFF", 1000, null, null, null, null, null, null, null, null, null), false);
@@ -198,11 +226,20 @@ class QuoteHandlerTest {
     }
 
     @Test
-    void anotherCurrency_orABasketWithoutLines_is400() {
+    void anotherCurrency_emptyLines_neitherOrBothOfLinesAndAmount_orNegativeGoods_is400() {
         assertProblem(quote("""
                 {"memberId":"%s","orderId":"o-10","currency":"USD",%s}""".formatted(MEMBER, BASKET)), 400, "validation-failed");
         assertProblem(quote("""
                 {"memberId":"%s","orderId":"o-10","lines":[]}""".formatted(MEMBER)), 400, "validation-failed");
+        assertProblem(quote("""
+                {"memberId":"%s","orderId":"o-10"}""".formatted(MEMBER)), 400, "validation-failed");
+        assertProblem(quote("""
+                {"memberId":"%s","orderId":"o-10",%s,"amount":1199}""".formatted(MEMBER, BASKET)), 400, "validation-failed");
+        assertProblem(quote("""
+                {"memberId":"%s","orderId":"o-10","amount":0}""".formatted(MEMBER)), 400, "validation-failed");
+        assertProblem(quote("""
+                {"memberId":"%s","orderId":"o-10","amount":400,"adjustments":[{"kind":"shipping","amount":495}]}"""
+                .formatted(MEMBER)), 400, "validation-failed");
         assertProblem(quote("""
                 {"memberId":"%s","orderId":"o-10",%s,"adjustments":[{"kind":"coupon","amount":-2000}]}"""
                 .formatted(MEMBER, BASKET)), 400, "validation-failed");

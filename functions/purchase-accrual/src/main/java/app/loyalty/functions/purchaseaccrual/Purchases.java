@@ -163,14 +163,16 @@ final class Purchases {
         long paid = body.paid();
         // A purchase with lines goes through the discount engine with the facts the quote uses (CheckoutReader: one
         // BatchGetItem of the profile, the promo code and the pools; paying with points reads the open lots with the
-        // profile in one Query instead). Without lines there is no basket to discount: the profile alone, as before.
+        // profile in one Query instead). Without lines and without a promo code there is no basket to discount: the
+        // profile alone, as before. A promo code sent without lines is applied to the goods as one line (the quote
+        // does the same), so the code is either applied and counted or refused: never echoed unapplied.
         Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> profile;
         List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> lotItems;
         MemberKind kind;
         CheckoutReader.Facts facts = null;
         Checkout checkout = null;
         Quote quote = null;
-        if (lines.isEmpty()) {
+        if (lines.isEmpty() && body.promoCode() == null) {
             MemberRepository.MemberState state = (paid > 0 ? members.loadWithOpenLots(memberId) : members.load(memberId))
                     .filter(s -> s.member().programId().equals(caller.programId()))
                     .orElseThrow(() -> ApiException.notFound("Member " + memberId));
@@ -193,7 +195,10 @@ final class Purchases {
                 // The hold's points are this order's (PointsPayments checks the hold covers them, live or captured).
                 facts = facts.withAvailablePoints(Math.max(facts.member().availablePoints(), pointsToSpend));
             }
-            checkout = CheckoutReader.checkout(facts, program, body.orderId(), basket(lines), adjustments,
+            List<BasketLine> basket = lines.isEmpty()
+                    ? List.of(BasketLine.wholePurchase(amount - adjustments.stream().mapToLong(Adjustment::amount).sum()))
+                    : basket(lines);
+            checkout = CheckoutReader.checkout(facts, program, body.orderId(), basket, adjustments,
                     paid > 0 ? pointsToSpend : null, now);
             quote = CheckoutReader.quote(checkout, facts);
             refuseRefusedPromoCode(quote, body.promoCode());

@@ -37,6 +37,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
  * to spend, the quote of an order (the shared call of POST /v1/discounts/quote) then the purchase of that order through
  * the handler with {@code paidWithPoints} = the quote's points value: the purchase's discount, amount due, amount to
  * pay, points spent and credited points are the quote's; and a promo code the quote refuses is the purchase's 422.
+ * Some orders with a code are sent without lines (quoted as one line of their goods, as the quote's `amount` does).
  */
 class QuoteEqualsPurchasePropertyTest {
     private static final String MERCHANT_ID = "mch_00000000000000000009";
@@ -99,10 +100,16 @@ class QuoteEqualsPurchasePropertyTest {
             lines.set(0, new BasketLine("sku-x", "a", 1, 100));
         }
         Long pointsToSpend = random.nextBoolean() ? random.nextLong(0, 8000) : null;
+        // One in three orders with a code is sent without lines: its goods are then one line (as the quote with
+        // `amount` prices them), and the code applies, or is refused, exactly as the quote of that line says.
+        boolean withoutLines = code != null && random.nextInt(3) == 0;
+        List<BasketLine> quoted = withoutLines
+                ? List.of(BasketLine.wholePurchase(lines.stream().mapToLong(BasketLine::lineTotal).sum())) : lines;
 
-        Quote quote = fixtures.quote(programId, memberId, MERCHANT_ID, orderId, lines, adjustments, code, pointsToSpend);
+        Quote quote = fixtures.quote(programId, memberId, MERCHANT_ID, orderId, quoted, adjustments, code, pointsToSpend);
         APIGatewayV2HTTPResponse response = handler.handleRequest(post("POST /v1/purchases", merchant,
-                "property-" + n, body(memberId, orderId, lines, adjustments, code, quote.points().appliedValue())), null);
+                "property-" + n, body(memberId, orderId, quoted, withoutLines, adjustments, code,
+                        quote.points().appliedValue())), null);
 
         boolean codeRefused = quote.notApplied().stream()
                 .anyMatch(r -> r.kind() == Quote.Kind.PROMO_CODE && CODE_REFUSALS.contains(r.reason()));
@@ -131,8 +138,8 @@ class QuoteEqualsPurchasePropertyTest {
         }
     }
 
-    private static String body(String memberId, String orderId, List<BasketLine> lines, List<Adjustment> adjustments,
-                               String code, long paidWithPoints) {
+    private static String body(String memberId, String orderId, List<BasketLine> lines, boolean withoutLines,
+                               List<Adjustment> adjustments, String code, long paidWithPoints) {
         long total = lines.stream().mapToLong(BasketLine::lineTotal).sum() + Adjustment.sum(adjustments);
         String lineJson = lines.stream().map(l -> """
                 {"sku":"%s","category":"%s","quantity":%d,"unitPrice":%d}""".formatted(l.sku(), l.category(),
@@ -141,8 +148,8 @@ class QuoteEqualsPurchasePropertyTest {
                 {"kind":"%s","amount":%d,"label":"%s"}""".formatted(a.kind().wireName(), a.amount(), a.label()))
                 .collect(Collectors.joining(","));
         return """
-                {"memberId":"%s","orderId":"%s","total":{"amount":%d,"currency":"EUR"},"lines":[%s]%s%s%s}"""
-                .formatted(memberId, orderId, total, lineJson,
+                {"memberId":"%s","orderId":"%s","total":{"amount":%d,"currency":"EUR"}%s%s%s%s}"""
+                .formatted(memberId, orderId, total, withoutLines ? "" : ",\"lines\":[" + lineJson + "]",
                         adjustments.isEmpty() ? "" : ",\"adjustments\":[" + adjustmentJson + "]",
                         code == null ? "" : ",\"promoCode\":\"" + code + "\"",
                         paidWithPoints == 0 ? "" : ",\"paidWithPoints\":" + paidWithPoints);

@@ -9,6 +9,20 @@ package app.loyalty.shared.domain.earn;
  *                 category
  */
 public record BasketLine(String sku, String category, long quantity, long unitPriceMinor) {
+    /**
+     * The SKU of the one line a basket without lines is priced as ({@link #wholePurchase}). '#' is not allowed in an
+     * API SKU, so no promotion, reward or exclusion naming a real SKU can ever match it.
+     */
+    public static final String WHOLE_PURCHASE_SKU = "#whole-purchase";
+
+    /**
+     * A purchase or quote sent without lines as one line of its goods (the total less its adjustments), without a
+     * category: so a promo code applies to it as to any basket, and a code restricted to categories finds no line.
+     */
+    public static BasketLine wholePurchase(long goodsMinor) {
+        return new BasketLine(WHOLE_PURCHASE_SKU, null, 1, goodsMinor);
+    }
+
     public BasketLine {
         if (sku == null || sku.isEmpty()) {
             throw new IllegalArgumentException("a basket line needs a sku");
