@@ -94,7 +94,9 @@ class ConcurrentHistoryIT {
         runtime = HistoryRuntime.start(OPERATOR_KEY);
         runtime.setClock(Instant.parse("2026-06-10T12:00:00Z"));
         Response program = ok(runtime.post("/v1/programs", OPERATOR_KEY, "chist-program-1",
-                "{\"name\":\"Rush Hour\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":0}}"));
+                "{\"name\":\"Rush Hour\",\"currency\":\"EUR\",\"rules\":{\"pendingDays\":0,"
+                        // The soak's thousands of purchases of one member in one clock hour are not velocity abuse here.
+                        + "\"velocity\":{\"maxPurchasesPerMemberPerHour\":1000000,\"maxRedemptionsPerMemberPerHour\":1000000}}}"));
         programId = program.json().get("programId").asText();
         String[] merchantIds = new String[2];
         for (int i = 0; i < 2; i++) {
