@@ -101,7 +101,10 @@ class RelayBatchScenarioIT {
                     violations.add(label + ": the bus got events no outbox holds: " + foreign);
                 }
                 int republished = published.size() - new HashSet<>(published).size();
-                if (failure == Failure.THROW) {
+                // Only when a whole chunk of ten entries went out before the failing record's chunk can the retry
+                // publish anything twice (found by the soak: a k whose records before it hold fewer than ten events).
+                long eventsBeforeK = records.subList(0, k).stream().mapToLong(r -> outbox(r).size()).sum();
+                if (failure == Failure.THROW && eventsBeforeK >= 10) {
                     assertThat(republished).as(label + ": the retried batch published events again").isPositive();
                 }
                 duplicates += republished;
