@@ -110,6 +110,18 @@ public final class MemberRepository {
         return "MEMBERS#" + programId + "#" + shard;
     }
 
+    /**
+     * The GSI1 key of a profile in the program member index, for resuming a Query after {@code sortKey}
+     * ({@code <enrolledAt>#<memberId>}): the item's primary key follows from its sort key.
+     */
+    public static Map<String, AttributeValue> programMembersIndexKey(String programId, int shard, String sortKey) {
+        String memberId = sortKey.substring(sortKey.lastIndexOf('#') + 1);
+        Map<String, AttributeValue> key = new java.util.LinkedHashMap<>(profileKey(memberId));
+        key.put(TableSchema.GSI1_PK, Attr.s(programMembersPartition(programId, shard)));
+        key.put(TableSchema.GSI1_SK, Attr.s(sortKey));
+        return key;
+    }
+
     /** The member's profile with a first card of the standard kind. */
     public TransactWriteItem enrol(Member member) {
         return enrol(member, app.loyalty.shared.domain.discount.card.CardKind.STANDARD);

@@ -1,8 +1,6 @@
 package app.loyalty.functions.cardissuance;
 
 import app.loyalty.shared.domain.member.ContactHasher;
-import app.loyalty.shared.domain.member.Member;
-import app.loyalty.shared.domain.member.MemberProfile;
 import app.loyalty.shared.http.ApiException;
 import app.loyalty.shared.http.ApiRequest;
 import app.loyalty.shared.http.ApiResponse;
@@ -23,7 +21,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -102,12 +99,12 @@ final class ContactKeyRotation {
                     .expressionAttributeValues(Map.of(":pk", Attr.s(MemberRepository.programMembersPartition(programId, shard))))
                     .limit(limit - read);
             if (after != null) {
-                query.exclusiveStartKey(indexKey(programId, shard, after));
+                query.exclusiveStartKey(MemberRepository.programMembersIndexKey(programId, shard, after));
             }
             QueryResponse response = dynamo.query(query.build());
             boolean pageFull = false;
             for (Map<String, AttributeValue> profile : response.items()) {
-                List<MemberContacts.Claim> claims = claimsOf(profile);
+                List<MemberContacts.Claim> claims = MemberCrm.claimsOf(contacts, profile);
                 List<TransactWriteItem> writes = new ArrayList<>();
                 int memberMoved = 0;
                 String memberId = Attr.string(profile, "memberId");
@@ -142,29 +139,5 @@ final class ContactKeyRotation {
         String next = shard < MemberRepository.PROGRAM_MEMBER_SHARDS ? new MemberCrm.ListCursor(shard, after).encode() : null;
         RekeyPage answer = new RekeyPage(programId, hasher.keyId(), previousKeyId, read, moved, current, heldByAnother, next);
         return new IdempotentWriter.Write(200, answer, answer, items, List.of());
-    }
-
-    /** The values of the member that have uniqueness items: phone and email in the program, each merchant's id. */
-    private List<MemberContacts.Claim> claimsOf(Map<String, AttributeValue> profile) {
-        Member member = MemberRepository.memberFromItem(profile);
-        List<MemberContacts.Claim> claims = new ArrayList<>();
-        MemberProfile details = member.profile();
-        if (details != null && details.phone() != null) {
-            claims.add(contacts.contact(ContactHasher.Kind.PHONE, member.programId(), details.phone()));
-        }
-        if (details != null && details.email() != null) {
-            claims.add(contacts.contact(ContactHasher.Kind.EMAIL, member.programId(), details.email()));
-        }
-        new LinkedHashMap<>(MemberCrm.externalIds(profile))
-                .forEach((merchantId, id) -> claims.add(contacts.externalId(merchantId, id)));
-        return claims;
-    }
-
-    private static Map<String, AttributeValue> indexKey(String programId, int shard, String sortKey) {
-        String memberId = sortKey.substring(sortKey.lastIndexOf('#') + 1);
-        Map<String, AttributeValue> key = new LinkedHashMap<>(MemberRepository.profileKey(memberId));
-        key.put(TableSchema.GSI1_PK, Attr.s(MemberRepository.programMembersPartition(programId, shard)));
-        key.put(TableSchema.GSI1_SK, Attr.s(sortKey));
-        return key;
     }
 }

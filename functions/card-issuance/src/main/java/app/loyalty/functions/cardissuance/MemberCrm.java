@@ -186,7 +186,7 @@ final class MemberCrm {
                     .expressionAttributeNames(names).expressionAttributeValues(values)
                     .limit(Math.min(MAX_PAGE, MAX_ITEMS_READ_PER_LIST - read));
             if (after != null) {
-                query.exclusiveStartKey(indexKey(caller.programId(), shard, after));
+                query.exclusiveStartKey(MemberRepository.programMembersIndexKey(caller.programId(), shard, after));
             }
             QueryResponse response = dynamo.query(query.build());
             read += response.count();
@@ -210,15 +210,6 @@ final class MemberCrm {
             }
         }
         return new MemberPage(page, null);
-    }
-
-    /** The GSI1 key of a profile in the member index: the item's primary key follows from its sort key. */
-    private static Map<String, AttributeValue> indexKey(String programId, int shard, String sortKey) {
-        String memberId = sortKey.substring(sortKey.lastIndexOf('#') + 1);
-        Map<String, AttributeValue> key = new LinkedHashMap<>(MemberRepository.profileKey(memberId));
-        key.put(TableSchema.GSI1_PK, Attr.s(MemberRepository.programMembersPartition(programId, shard)));
-        key.put(TableSchema.GSI1_SK, Attr.s(sortKey));
-        return key;
     }
 
     /** Where the list goes on: the shard and the last index sort key returned in it. */
@@ -547,15 +538,7 @@ final class MemberCrm {
                         List.of()), List.of(), List.of());
             }
             Instant now = clock.instant();
-            List<MemberContacts.Claim> releases = new ArrayList<>();
-            MemberProfile profile = member.profile();
-            if (profile.phone() != null) {
-                releases.add(contacts.contact(ContactHasher.Kind.PHONE, programId, profile.phone()));
-            }
-            if (profile.email() != null) {
-                releases.add(contacts.contact(ContactHasher.Kind.EMAIL, programId, profile.email()));
-            }
-            externalIds(profileItem).forEach((merchantId, id) -> releases.add(contacts.externalId(merchantId, id)));
+            List<MemberContacts.Claim> releases = claimsOf(contacts, profileItem);
             if (attempts[0]++ > 0) {
                 // A member enrolled before contacts were unique may share a contact with one enrolled since, who then
                 // holds its item: that item is not this member's to delete.
@@ -717,6 +700,24 @@ final class MemberCrm {
     static List<String> tags(Map<String, AttributeValue> profile) {
         AttributeValue tags = profile.get("tags");
         return tags == null || !tags.hasSs() || tags.ss().isEmpty() ? null : List.copyOf(new TreeSet<>(tags.ss()));
+    }
+
+    /**
+     * The member's values that have uniqueness items: phone and email in the program, each merchant's customer id
+     * (released by erasure, re-keyed by a key rotation).
+     */
+    static List<MemberContacts.Claim> claimsOf(MemberContacts contacts, Map<String, AttributeValue> profile) {
+        Member member = MemberRepository.memberFromItem(profile);
+        List<MemberContacts.Claim> claims = new ArrayList<>();
+        MemberProfile details = member.profile();
+        if (details != null && details.phone() != null) {
+            claims.add(contacts.contact(ContactHasher.Kind.PHONE, member.programId(), details.phone()));
+        }
+        if (details != null && details.email() != null) {
+            claims.add(contacts.contact(ContactHasher.Kind.EMAIL, member.programId(), details.email()));
+        }
+        externalIds(profile).forEach((merchantId, id) -> claims.add(contacts.externalId(merchantId, id)));
+        return claims;
     }
 
     static Map<String, String> externalIds(Map<String, AttributeValue> profile) {
